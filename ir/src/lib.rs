@@ -41,4 +41,4 @@ pub use location::Location;
 pub use op::OpRef;
 pub use parser::{Chunk, ParseError, Parsed, parse_chunk, parse_source, split_input_file};
 pub use printer::{LargeData, PrintOptions, print_op, print_ops};
-pub use types::{Dim, ElementType, FunctionType, Layout, TensorType, Type};
+pub use types::{Dim, ElementType, FunctionType, Layout, MemRefType, TensorType, Type};

@@ -1,5 +1,5 @@
 //! IR types: ranked tensors with static and symbolic dims and an optional layout, scalar element
-//! types, `index`, and function types.
+//! types, `index`, statically shaped buffers (`memref`), and function types.
 //!
 //! Text syntax (MLIR-compatible; symbol names and layout ride in the tensor's encoding dictionary):
 //! `tensor<1x3x224x224xf32>`, `tensor<?x128xf32, {dims = ["batch"]}>`,
@@ -183,6 +183,49 @@ impl TensorType {
     }
 }
 
+/// A statically shaped, dense, row-major buffer: what a tensor becomes after bufferization.
+/// `memref<2x3xf32>`, `memref<f32>` (rank 0).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemRefType {
+    pub shape: Vec<u64>,
+    pub element: ElementType,
+}
+
+impl MemRefType {
+    pub fn new(shape: impl Into<Vec<u64>>, element: ElementType) -> MemRefType {
+        MemRefType { shape: shape.into(), element }
+    }
+
+    /// Number of elements (1 for rank 0); `None` on overflow.
+    pub fn num_elements(&self) -> Option<u64> {
+        self.shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d))
+    }
+
+    /// Size in bytes; `None` on overflow.
+    pub fn size_in_bytes(&self) -> Option<u64> {
+        self.num_elements()?.checked_mul(self.element.size() as u64)
+    }
+
+    /// Row-major element strides.
+    pub fn strides(&self) -> Vec<u64> {
+        let mut strides = vec![1u64; self.shape.len()];
+        for i in (0..self.shape.len().saturating_sub(1)).rev() {
+            strides[i] = strides[i + 1].saturating_mul(self.shape[i + 1]);
+        }
+        strides
+    }
+}
+
+impl fmt::Display for MemRefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("memref<")?;
+        for dim in &self.shape {
+            write!(f, "{dim}x")?;
+        }
+        write!(f, "{}>", self.element)
+    }
+}
+
 /// A function signature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FunctionType {
@@ -198,6 +241,8 @@ pub enum Type {
     Element(ElementType),
     /// Machine-sized integer for sizes and offsets.
     Index,
+    /// A buffer in memory (kernel level, after bufferization).
+    MemRef(MemRefType),
     Function(FunctionType),
 }
 
@@ -213,10 +258,18 @@ impl Type {
         }
     }
 
-    /// The element type of a tensor or scalar type.
+    pub fn as_memref(&self) -> Option<&MemRefType> {
+        match self {
+            Type::MemRef(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The element type of a tensor, buffer or scalar type.
     pub fn element(&self) -> Option<ElementType> {
         match self {
             Type::Tensor(t) => Some(t.element),
+            Type::MemRef(m) => Some(m.element),
             Type::Element(e) => Some(*e),
             _ => None,
         }
@@ -303,6 +356,7 @@ impl fmt::Display for Type {
             Type::Tensor(t) => t.fmt(f),
             Type::Element(e) => e.fmt(f),
             Type::Index => f.write_str("index"),
+            Type::MemRef(m) => m.fmt(f),
             Type::Function(ft) => ft.fmt(f),
         }
     }

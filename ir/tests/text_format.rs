@@ -5,7 +5,7 @@ use bytes::Bytes;
 use msc_ir::entity::EntityId;
 use msc_ir::{
     ArgDef, Arity, AttrDict, Attribute, BlockId, Context, DenseAttr, Dialect, Dim, ElementType, FunctionType,
-    InsertPoint, LargeData, Layout, Location, OpDef, OpId, OpState, ParseError, PrintOptions, Registry, TensorType,
+    InsertPoint, LargeData, Layout, Location, MemRefType, OpDef, OpId, OpState, ParseError, PrintOptions, Registry, TensorType,
     Traits, Type, TypeConstraint, Value, parse_chunk, parse_source, print_op, print_ops, split_input_file,
 };
 use proptest::prelude::*;
@@ -692,8 +692,14 @@ fn tensor_type() -> impl Strategy<Value = TensorType> {
 }
 
 fn ty() -> impl Strategy<Value = Type> {
-    let leaf =
-        prop_oneof![tensor_type().prop_map(Type::Tensor), element_type().prop_map(Type::Element), Just(Type::Index),];
+    let memref = (prop::collection::vec(0u64..100, 0..4), element_type())
+        .prop_map(|(shape, element)| Type::MemRef(MemRefType { shape, element }));
+    let leaf = prop_oneof![
+        tensor_type().prop_map(Type::Tensor),
+        element_type().prop_map(Type::Element),
+        Just(Type::Index),
+        memref
+    ];
     leaf.prop_recursive(3, 12, 3, |inner| {
         (prop::collection::vec(inner.clone(), 0..3), prop::collection::vec(inner, 0..3))
             .prop_map(|(inputs, results)| Type::Function(FunctionType { inputs, results }))

@@ -4,7 +4,7 @@ use super::lexer::{DimToken, Tok};
 use super::{Error, Parser};
 use crate::attr::{AttrDict, Attribute, DenseAttr, encode_f64, encode_i64, static_count};
 use crate::location::Location;
-use crate::types::{Dim, ElementType, FunctionType, Layout, TensorType, Type};
+use crate::types::{Dim, ElementType, FunctionType, Layout, MemRefType, TensorType, Type};
 use bytes::Bytes;
 use std::sync::Arc;
 
@@ -123,6 +123,7 @@ impl<'a> Parser<'a> {
         match self.tok.tok {
             Tok::LParen => Ok(Type::Function(self.function_type()?)),
             Tok::BareId("tensor") => Ok(Type::Tensor(self.tensor_type()?)),
+            Tok::BareId("memref") => Ok(Type::MemRef(self.memref_type()?)),
             Tok::BareId("index") => {
                 self.advance()?;
                 Ok(Type::Index)
@@ -130,7 +131,7 @@ impl<'a> Parser<'a> {
             Tok::BareId(name) => {
                 let element = ElementType::from_mnemonic(name).ok_or_else(|| {
                     self.error(format!(
-                        "unknown type '{name}' (expected tensor<...>, index, a function type or one of {})",
+                        "unknown type '{name}' (expected tensor<...>, memref<...>, index, a function type or one of {})",
                         element_type_list()
                     ))
                 })?;
@@ -161,6 +162,32 @@ impl<'a> Parser<'a> {
             Ok(())
         })?;
         Ok(types)
+    }
+
+    /// `memref<2x3xf32>`: static dims only.
+    fn memref_type(&mut self) -> Result<MemRefType, Error> {
+        self.advance()?;
+        if self.tok.tok != Tok::Less {
+            return Err(self.error("expected '<' after 'memref'"));
+        }
+        let dims = self.lexer.scan_dims()?;
+        self.advance()?;
+        let element = match self.tok.tok {
+            Tok::BareId(name) => ElementType::from_mnemonic(name).ok_or_else(|| {
+                self.error(format!("unknown element type '{name}' (expected one of {})", element_type_list()))
+            })?,
+            _ => return Err(self.error(format!("expected a dimension ('4x') or an element type (one of {})", element_type_list()))),
+        };
+        self.advance()?;
+        self.expect(Tok::Greater, "'>' to close the memref type")?;
+        let shape = dims
+            .into_iter()
+            .map(|(dim, offset)| match dim {
+                DimToken::Static(n) => Ok(n),
+                DimToken::Dynamic => Err(Error::new(offset, "memref dimensions must be static")),
+            })
+            .collect::<Result<Vec<u64>, Error>>()?;
+        Ok(MemRefType { shape, element })
     }
 
     /// `tensor<1x?x3xf32, {dims = ["N"], layout = "NHWC"}>`.
@@ -255,7 +282,7 @@ impl<'a> Parser<'a> {
             Tok::BareId("dense") => return self.dense().map(Attribute::Dense),
             Tok::BareId("dense_resource") => return self.dense_resource().map(Attribute::Dense),
             Tok::BareId(name)
-                if *name == "tensor" || *name == "index" || ElementType::from_mnemonic(name).is_some() =>
+                if *name == "tensor" || *name == "memref" || *name == "index" || ElementType::from_mnemonic(name).is_some() =>
             {
                 return self.parse_type().map(Attribute::Type);
             }
