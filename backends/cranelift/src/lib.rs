@@ -1,0 +1,1 @@
+//! CPU backend: kernel-level IR to machine code with Cranelift.

@@ -1,0 +1,1 @@
+//! msc runtime: loads, verifies and runs compiled `.ms` artefacts. Links no compiler code.

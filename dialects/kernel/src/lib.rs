@@ -1,0 +1,1 @@
+//! Kernel-level dialects: buffers, loops and scalar arithmetic between `nn` and machine code.
