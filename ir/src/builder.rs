@@ -47,6 +47,10 @@ impl<'a> Builder<'a> {
         self.loc = loc;
     }
 
+    pub fn insert_point(&self) -> InsertPoint {
+        self.at
+    }
+
     pub fn set_insert_point(&mut self, at: InsertPoint) {
         self.at = at;
     }

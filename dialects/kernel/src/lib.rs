@@ -1,1 +1,43 @@
 //! Kernel-level dialects: buffers, loops and scalar arithmetic between `nn` and machine code.
+//!
+//! - [`arith`]: scalar constants, arithmetic, comparisons, `select`, casts (MLIR's `arith`).
+//! - [`math`]: transcendental and rounding functions (MLIR's `math`).
+//! - [`scf`]: `for`, `if`, `yield` (MLIR's `scf`).
+//! - [`memref`]: `load`, `store`, `alloc` on statically shaped buffers (MLIR's `memref`).
+//! - [`kernel`]: the program around kernels: weights, views and launches.
+//!
+//! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
+//! lowering and the code generators are checked against.
+
+pub mod arith;
+pub mod build;
+pub mod interp;
+pub mod kernel;
+pub mod math;
+pub mod memref;
+pub mod scf;
+
+pub use build::{BinOp, Cmp, KernelBuilder, KernelFunc, build_kernel, is_unsigned};
+
+use msc_ir::{Dialect, Registry};
+
+/// Registers `arith`, `math`, `scf`, `memref` and `kernel`.
+pub fn register(registry: &mut Registry) -> Result<(), String> {
+    let dialects: [(&'static str, &'static str, fn() -> Vec<&'static msc_ir::OpDef>); 5] = [
+        ("arith", "scalar arithmetic, comparisons and casts", arith::ops),
+        ("math", "transcendental and rounding functions on float scalars", math::ops),
+        ("scf", "structured control flow: counted loops and conditionals", scf::ops),
+        ("memref", "loads, stores and allocation of statically shaped buffers", memref::ops),
+        ("kernel", "weights, buffer views and kernel launches of a lowered program", kernel::ops),
+    ];
+    for (name, summary, ops) in dialects {
+        registry.register(Dialect {
+            name,
+            summary,
+            ops: ops(),
+            canonicalization_patterns: Vec::new,
+            materialize_constant: None,
+        })?;
+    }
+    Ok(())
+}

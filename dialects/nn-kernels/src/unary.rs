@@ -261,7 +261,7 @@ fn softplus(v: f64) -> f64 {
 /// The error function, from the everywhere-convergent series
 /// `erf(x) = 2/sqrt(pi) * exp(-x^2) * sum_n 2^n x^(2n+1) / (1 * 3 * ... * (2n+1))`, whose terms are
 /// all of one sign (so no cancellation). For `|x| >= 6`, `erf(x)` is `±1` to `f64` precision.
-pub(crate) fn erf(x: f64) -> f64 {
+pub fn erf(x: f64) -> f64 {
     if x.is_nan() {
         return x;
     }
