@@ -78,11 +78,23 @@ impl<'a> Builder<'a> {
         } else {
             self.ctx.push_results(op, types);
         }
+        self.place(op);
+        Ok(op)
+    }
+
+    /// Creates and inserts an op with exactly `state.result_types` (possibly none, for ops with
+    /// only variadic results), never running its shape function.
+    pub fn insert_typed(&mut self, state: OpState) -> OpId {
+        let op = self.ctx.create_op(state);
+        self.place(op);
+        op
+    }
+
+    fn place(&mut self, op: OpId) {
         self.ctx.insert_op(op, self.at);
         if let InsertPoint::After(_) = self.at {
             self.at = InsertPoint::After(op);
         }
-        Ok(op)
     }
 }
 

@@ -418,8 +418,12 @@ impl Context {
             }
         }
         self.detach_op(op);
-        for nested in self.walk(op, WalkOrder::Post) {
+        let nested_ops = self.walk(op, WalkOrder::Post);
+        // Uses go first: a later op in a block may use the results of an earlier one.
+        for &nested in &nested_ops {
             self.drop_operands(nested);
+        }
+        for nested in nested_ops {
             let data = self.ops.remove(nested).expect("live op");
             for r in data.results {
                 self.values.remove(r);

@@ -93,6 +93,16 @@ fn erase_removes_the_op_and_its_uses() {
 }
 
 #[test]
+fn erasing_a_container_erases_chains_inside_it() {
+    let (mut ctx, graph, block, arg) = setup();
+    let a = node(&mut ctx, InsertPoint::End(block), vec![arg], 1);
+    let av = ctx.op(a).result(0);
+    let b = node(&mut ctx, InsertPoint::End(block), vec![av], 2);
+    ctx.erase_op(graph);
+    assert!(!ctx.is_live(graph) && !ctx.is_live(a) && !ctx.is_live(b));
+}
+
+#[test]
 #[should_panic(expected = "is still used")]
 fn erasing_a_used_op_is_a_caller_bug() {
     let (mut ctx, _, block, arg) = setup();

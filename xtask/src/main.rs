@@ -33,7 +33,7 @@ const COMMANDS: &[Command] = &[
     },
     Command {
         name: "onnx-conformance",
-        summary: "[--check] [--filter SUBSTR] run the ONNX backend test suites; write the report and passing lists",
+        summary: "[--check] [--filter SUBSTR] [--backend interp|kernel-interp] run the ONNX backend test suites; write the report and passing lists",
         run: onnx_conformance::run,
     },
     Command {

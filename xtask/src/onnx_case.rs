@@ -89,11 +89,37 @@ pub struct OutputError {
     pub max_rel: f64,
 }
 
-/// Runs the case in `dir`: imports `model.onnx`, runs every data set through the interpreter and
+/// What executes an imported model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The `nn` reference interpreter.
+    Interp,
+    /// `lower-to-kernel`, then the kernel-level interpreter: checks the lowering alone.
+    KernelInterp,
+}
+
+impl Backend {
+    pub fn parse(name: &str) -> Result<Backend, String> {
+        match name {
+            "interp" => Ok(Backend::Interp),
+            "kernel-interp" => Ok(Backend::KernelInterp),
+            other => Err(format!("unknown backend `{other}` (expected interp or kernel-interp)")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Interp => "interp",
+            Backend::KernelInterp => "kernel-interp",
+        }
+    }
+}
+
+/// Runs the case in `dir`: imports `model.onnx`, runs every data set through `backend` and
 /// compares the outputs within `tolerance`. A panic anywhere is caught and reported as a
 /// [`FailClass::Crash`].
-pub fn run(dir: &Path, tolerance: Tolerance) -> Result<Vec<OutputError>, Failure> {
-    guarded(|| run_unguarded(dir, tolerance))
+pub fn run(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Vec<OutputError>, Failure> {
+    guarded(|| run_unguarded(dir, tolerance, backend))
 }
 
 /// Runs `case`, turning a panic into a [`FailClass::Crash`] with the panic's message and location.
@@ -108,18 +134,34 @@ fn guarded<T>(case: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     })
 }
 
-fn run_unguarded(dir: &Path, tolerance: Tolerance) -> Result<Vec<OutputError>, Failure> {
-    let imported = import_file(&dir.join("model.onnx"), &ImportOptions::default()).map_err(|err| {
+fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Vec<OutputError>, Failure> {
+    let mut imported = import_file(&dir.join("model.onnx"), &ImportOptions::default()).map_err(|err| {
         let class =
             if matches!(err, ImportError::Unsupported(_)) { FailClass::UnsupportedOp } else { FailClass::ImportError };
         Failure::new(class, err.to_string())
     })?;
+    let mut lowered = None;
+    if backend == Backend::KernelInterp {
+        let (ctx, module) = (&mut imported.ctx, imported.module);
+        let name = ctx.op(imported.func).string("sym_name").map_err(|e| Failure::new(FailClass::ImportError, e))?;
+        let signature =
+            msc_builtin::func::signature(ctx.op(imported.func)).map_err(|e| Failure::new(FailClass::ImportError, e))?;
+        msc_passes::lower_to_kernel::lower_module(ctx, module).map_err(|diagnostics| {
+            let text: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+            Failure::new(FailClass::UnsupportedOp, text.join("\n"))
+        })?;
+        lowered = Some((name, signature));
+    }
     let mut errors = Vec::new();
     for (data_set, data_dir) in data_sets(dir)?.into_iter().enumerate() {
         let inputs = read_tensors(&data_dir, "input")?;
         let expected = read_tensors(&data_dir, "output")?;
-        let actual = msc_nn::interp::run_function(&imported.ctx, imported.func, &inputs)
-            .map_err(|err| Failure::new(FailClass::RunError, err.to_string()))?;
+        let actual = match &lowered {
+            None => msc_nn::interp::run_function(&imported.ctx, imported.func, &inputs)
+                .map_err(|err| Failure::new(FailClass::RunError, err.to_string()))?,
+            Some((name, signature)) => run_lowered(&imported.ctx, imported.module, name, signature, &inputs)
+                .map_err(|err| Failure::new(FailClass::RunError, err))?,
+        };
         if actual.len() != expected.len() {
             return Err(Failure::new(
                 FailClass::Mismatch,
@@ -135,6 +177,34 @@ fn run_unguarded(dir: &Path, tolerance: Tolerance) -> Result<Vec<OutputError>, F
         }
     }
     Ok(errors)
+}
+
+/// Runs lowered schedule function `name` on `inputs` with the kernel-level interpreter;
+/// `signature` is the function's tensor signature before lowering.
+fn run_lowered(
+    ctx: &msc_ir::Context,
+    module: msc_ir::OpId,
+    name: &str,
+    signature: &msc_ir::FunctionType,
+    inputs: &[Tensor],
+) -> Result<Vec<Tensor>, String> {
+    let mut buffers: Vec<Vec<u8>> = inputs.iter().map(|t| t.data().to_le_bytes()).collect();
+    let mut shapes = Vec::new();
+    for ty in &signature.results {
+        let memref = msc_passes::lower_to_kernel::memref_for(ty)?;
+        buffers.push(vec![0; memref.size_in_bytes().ok_or("output too large")? as usize]);
+        shapes.push((memref.shape.iter().map(|&d| d as usize).collect::<Vec<_>>(), memref.element));
+    }
+    msc_kernel::interp::run_program(ctx, module, name, &mut buffers)?;
+    shapes
+        .into_iter()
+        .enumerate()
+        .map(|(i, (shape, element))| {
+            let bytes = &buffers[inputs.len() + i];
+            let data = msc_nn_kernels::Data::from_le_bytes(msc_nn::interp::dtype(element), bytes).map_err(|e| e.0)?;
+            Tensor::new(shape, data).map_err(|e| e.0)
+        })
+        .collect()
 }
 
 /// The case's `test_data_set_<n>` directories, in order of `n`.
@@ -332,7 +402,7 @@ mod tests {
 
     #[test]
     fn a_missing_model_is_an_import_error() {
-        let failure = run(Path::new("/nonexistent/msc-case"), BACKEND).unwrap_err();
+        let failure = run(Path::new("/nonexistent/msc-case"), BACKEND, Backend::Interp).unwrap_err();
         assert_eq!(failure.class, FailClass::ImportError, "{failure}");
     }
 }

@@ -21,7 +21,7 @@
 
 mod report;
 
-use crate::onnx_case::{self, FailClass, Failure, Tolerance};
+use crate::onnx_case::{self, Backend, FailClass, Failure, Tolerance};
 use crate::{process, python};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -62,6 +62,7 @@ pub type Suite<'a> = (&'a str, Vec<(&'a Case, &'a Outcome)>);
 struct Options {
     check: bool,
     filter: Option<String>,
+    backend: Backend,
 }
 
 /// One line of the manifest.
@@ -119,7 +120,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .collect();
     println!("==> running {} cases on {THREADS} threads", cases.len());
     let start = Instant::now();
-    let results = run_cases(&data, &cases)?;
+    let results = run_cases(&data, &cases, options.backend)?;
     let elapsed = start.elapsed();
 
     if options.filter.is_some() {
@@ -131,7 +132,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     print_summary(&cases, &results, elapsed);
-    let conformance_dir = root.join("frontends/onnx/conformance");
+    let conformance_dir = match options.backend {
+        Backend::Interp => root.join("frontends/onnx/conformance"),
+        other => root.join("frontends/onnx/conformance").join(other.name()),
+    };
+    fs::create_dir_all(&conformance_dir)
+        .map_err(|err| format!("cannot create {}: {err}", conformance_dir.display()))?;
     if options.filter.is_none() {
         let path = conformance_dir.join("REPORT.md");
         fs::write(&path, report::render(&cases, &results))
@@ -148,7 +154,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { check: false, filter: None };
+    let mut options = Options { check: false, filter: None, backend: Backend::Interp };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -156,7 +162,15 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--filter" => {
                 options.filter = Some(args.next().ok_or("`--filter` needs a substring of `suite/test` names")?.clone())
             }
-            other => return Err(format!("`onnx-conformance` takes [--check] [--filter SUBSTR], got `{other}`")),
+            "--backend" => {
+                options.backend =
+                    Backend::parse(args.next().ok_or("`--backend` needs a name: interp or kernel-interp")?)?
+            }
+            other => {
+                return Err(format!(
+                    "`onnx-conformance` takes [--check] [--filter SUBSTR] [--backend NAME], got `{other}`"
+                ));
+            }
         }
     }
     Ok(options)
@@ -189,7 +203,7 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
 
 /// Runs the cases on [`THREADS`] worker threads and returns their results in case order, naming
 /// on the console any case that runs longer than [`SLOW_CASE`].
-fn run_cases(data: &Path, cases: &[Case]) -> Result<Vec<Outcome>, String> {
+fn run_cases(data: &Path, cases: &[Case], backend: Backend) -> Result<Vec<Outcome>, String> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let running: Vec<Mutex<Option<(usize, Instant)>>> = (0..THREADS).map(|_| Mutex::new(None)).collect();
@@ -203,7 +217,7 @@ fn run_cases(data: &Path, cases: &[Case]) -> Result<Vec<Outcome>, String> {
                         let index = next.fetch_add(1, Ordering::SeqCst);
                         let Some(case) = cases.get(index) else { break results };
                         *lock(slot) = Some((index, Instant::now()));
-                        results.push((index, run_case(data, case)));
+                        results.push((index, run_case(data, case, backend)));
                         *lock(slot) = None;
                         done.fetch_add(1, Ordering::SeqCst);
                     }
@@ -245,7 +259,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Runs one case, first checking that its inputs and outputs are types the harness handles.
 /// Messages name data paths relative to the workspace, so the report reads the same everywhere.
-fn run_case(data: &Path, case: &Case) -> Outcome {
+fn run_case(data: &Path, case: &Case, backend: Backend) -> Outcome {
     let unsupported: BTreeSet<&str> = case
         .inputs
         .split(';')
@@ -257,7 +271,7 @@ fn run_case(data: &Path, case: &Case) -> Outcome {
         return Err(Failure::new(FailClass::UnsupportedType, format!("inputs or outputs of type {types}")));
     }
     let dir = data.join(&case.suite).join(&case.name);
-    onnx_case::run(&dir, case.tolerance).map(|_| ()).map_err(|failure| Failure {
+    onnx_case::run(&dir, case.tolerance, backend).map(|_| ()).map_err(|failure| Failure {
         message: failure.message.replace(&data.display().to_string(), "target/onnx-backend-tests"),
         ..failure
     })

@@ -38,7 +38,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut failed = Vec::new();
     for name in &names {
         let start = Instant::now();
-        match onnx_case::run(&data.join(name), TOLERANCE) {
+        match onnx_case::run(&data.join(name), TOLERANCE, onnx_case::Backend::Interp) {
             Ok(errors) => {
                 println!("    {name}: ok in {:.2}s", start.elapsed().as_secs_f64());
                 for e in errors {

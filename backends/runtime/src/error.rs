@@ -22,6 +22,11 @@ impl LoadError {
         &self.kind
     }
 
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> LoadErrorKind {
+        self.kind
+    }
+
     /// The file the artefact was read from, if it was read from a file.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -57,7 +62,9 @@ pub enum LoadErrorKind {
     #[error("not an msc artefact (.ms): the file does not start with the msc magic bytes")]
     BadMagic,
     /// The file is shorter than its header says it is.
-    #[error("truncated artefact: expected {expected} bytes, found {found}; the file was cut short, copy or compile it again")]
+    #[error(
+        "truncated artefact: expected {expected} bytes, found {found}; the file was cut short, copy or compile it again"
+    )]
     Truncated {
         /// The number of bytes the header announces (or the minimum needed to read the header).
         expected: u64,
@@ -228,7 +235,9 @@ pub enum LoadErrorKind {
         count: usize,
     },
     /// A buffer argument's byte range lies outside its base buffer.
-    #[error("step {step} (`{name}`) argument {arg} covers bytes {offset}..+{len} of {base}, which has {base_len} bytes")]
+    #[error(
+        "step {step} (`{name}`) argument {arg} covers bytes {offset}..+{len} of {base}, which has {base_len} bytes"
+    )]
     BufferOutOfBounds {
         /// The step's index.
         step: usize,
@@ -244,6 +253,12 @@ pub enum LoadErrorKind {
         len: u64,
         /// The base buffer's length.
         base_len: u64,
+    },
+    /// The weights could not be copied into aligned memory.
+    #[error("out of memory copying {bytes} bytes of weights")]
+    OutOfMemory {
+        /// How many bytes.
+        bytes: usize,
     },
     /// The kernels' code could not be placed in executable memory.
     #[error("cannot map the kernels' code executable: {source}")]

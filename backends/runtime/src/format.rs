@@ -17,7 +17,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Length of the fixed part of the header: magic, version, reserved, header length, file length, hash.
 pub const FIXED_HEADER_LEN: usize = 64;
 
-/// Alignment of the weights section in the file, so a memory-mapped file can be used in place.
+/// Alignment of sections in the file: the writer aligns every section to it, readers require it of the weights
+/// so that a memory-mapped file can be used in place.
 pub const WEIGHTS_ALIGN: usize = 64;
 
 /// Where the content hash sits in the fixed header; the hash covers every other byte of the file.
@@ -264,7 +265,8 @@ impl fmt::Display for Base {
 }
 
 impl Artefact {
-    /// Encodes the artefact as a `.ms` file (see `FORMAT.md`), content hash included.
+    /// Encodes the artefact as a `.ms` file (see `FORMAT.md`), content hash included. Encoding checks nothing:
+    /// the loader ([`crate::Model`], [`Artefact::read`]) rejects an inconsistent artefact.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut header = Writer::default();
         header.string(&self.producer);
@@ -347,7 +349,7 @@ pub fn verified_hash(bytes: &[u8]) -> Result<[u8; 32], LoadError> {
 }
 
 /// Lowercase hex of a hash, for messages.
-pub fn hex(hash: &[u8; 32]) -> String {
+pub(crate) fn hex(hash: &[u8; 32]) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -685,7 +687,9 @@ pub(crate) fn decode_body<'a>(bytes: &'a [u8], envelope: &Envelope) -> Result<Bo
             _ => continue,
         };
         if slot.replace(range).is_some() {
-            return Err(LoadErrorKind::BadSectionTable { detail: format!("section {} appears twice", section_name(kind)) });
+            return Err(LoadErrorKind::BadSectionTable {
+                detail: format!("section {} appears twice", section_name(kind)),
+            });
         }
     }
     let [manifest, weights, plan, code, ir] = known;
@@ -705,7 +709,10 @@ pub(crate) fn decode_body<'a>(bytes: &'a [u8], envelope: &Envelope) -> Result<Bo
         Some(range) => match std::str::from_utf8(&bytes[range.clone()]) {
             Ok(text) => Some(text.to_owned()),
             Err(e) => {
-                return Err(LoadErrorKind::Malformed { section: "ir", detail: format!("the IR text is not UTF-8: {e}") });
+                return Err(LoadErrorKind::Malformed {
+                    section: "ir",
+                    detail: format!("the IR text is not UTF-8: {e}"),
+                });
             }
         },
         None => None,
@@ -784,12 +791,6 @@ fn decode_plan(data: &[u8]) -> Result<Plan, LoadErrorKind> {
     Ok(Plan { arena_size, kernels, steps })
 }
 
-/// Byte sizes of the model's inputs and outputs, all known to fit in memory.
-pub(crate) struct Sizes {
-    pub inputs: Vec<usize>,
-    pub outputs: Vec<usize>,
-}
-
 fn tensor_sizes(list: &[TensorInfo], kind: &'static str) -> Result<Vec<usize>, LoadErrorKind> {
     let mut seen = HashSet::new();
     let mut sizes = Vec::with_capacity(list.len());
@@ -806,14 +807,15 @@ fn tensor_sizes(list: &[TensorInfo], kind: &'static str) -> Result<Vec<usize>, L
     Ok(sizes)
 }
 
-/// Checks that the plan only refers to things that exist: kernels inside the code, steps calling existing
-/// kernels with tile counts the ABI can pass, buffer references inside their bases.
+/// Checks that the manifest is consistent and the plan only refers to things that exist: kernels inside the
+/// code, steps calling existing kernels with tile counts the ABI can pass, buffer references inside their bases.
+/// Returns the outputs' byte sizes, all known to fit in memory.
 pub(crate) fn check_structure(
     manifest: &Manifest,
     plan: &Plan,
     weights_len: usize,
     code_len: usize,
-) -> Result<Sizes, LoadErrorKind> {
+) -> Result<Vec<usize>, LoadErrorKind> {
     let inputs = tensor_sizes(&manifest.inputs, "input")?;
     let outputs = tensor_sizes(&manifest.outputs, "output")?;
     if isize::try_from(plan.arena_size).is_err() {
@@ -876,5 +878,5 @@ pub(crate) fn check_structure(
             }
         }
     }
-    Ok(Sizes { inputs, outputs })
+    Ok(outputs)
 }

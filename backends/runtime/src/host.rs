@@ -31,36 +31,34 @@ pub(crate) fn check_cpu_features(required: &[String]) -> Result<(), LoadErrorKin
     if missing.is_empty() { Ok(()) } else { Err(LoadErrorKind::MissingCpuFeatures { missing }) }
 }
 
-/// Maps a feature name to the standard library's run-time detection, which only takes literals.
-#[allow(unused_macros, reason = "each architecture uses the macro with its own detection macro")]
-macro_rules! detect {
-    ($name:expr, $detected:ident, [$($feature:tt),* $(,)?]) => {
-        match $name {
-            $($feature => std::arch::$detected!($feature),)*
-            _ => false,
+/// Defines `has_feature(name)` over the standard library's run-time detection macro, which only takes literals.
+/// (Brace-delimited so that rustfmt keeps the tables compact.)
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+macro_rules! feature_table {
+    ($detected:ident: $($feature:tt)*) => {
+        fn has_feature(name: &str) -> bool {
+            match name {
+                $($feature => std::arch::$detected!($feature),)*
+                _ => false,
+            }
         }
     };
 }
 
 #[cfg(target_arch = "x86_64")]
-fn has_feature(name: &str) -> bool {
-    detect!(name, is_x86_feature_detected, [
-        "aes", "pclmulqdq", "rdrand", "rdseed", "tsc", "mmx", "sse", "sse2", "sse3", "ssse3", "sse4.1", "sse4.2",
-        "sse4a", "sha", "avx", "avx2", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512ifma",
-        "avx512vbmi", "avx512vpopcntdq", "avx512vbmi2", "gfni", "vaes", "vpclmulqdq", "avx512vnni", "avx512bitalg",
-        "avx512bf16", "avx512vp2intersect", "avx512fp16", "avxvnni", "f16c", "fma", "bmi1", "bmi2", "lzcnt",
-        "popcnt", "fxsr", "xsave", "xsaveopt", "xsaves", "xsavec", "cmpxchg16b", "adx", "movbe", "ermsb",
-    ])
+feature_table! { is_x86_feature_detected:
+    "aes" "pclmulqdq" "rdrand" "rdseed" "tsc" "mmx" "sse" "sse2" "sse3" "ssse3" "sse4.1" "sse4.2" "sse4a" "sha"
+    "avx" "avx2" "avx512f" "avx512cd" "avx512bw" "avx512dq" "avx512vl" "avx512ifma" "avx512vbmi" "avx512vpopcntdq"
+    "avx512vbmi2" "gfni" "vaes" "vpclmulqdq" "avx512vnni" "avx512bitalg" "avx512bf16" "avx512vp2intersect"
+    "avx512fp16" "avxvnni" "f16c" "fma" "bmi1" "bmi2" "lzcnt" "popcnt" "fxsr" "xsave" "xsaveopt" "xsaves" "xsavec"
+    "cmpxchg16b" "adx" "movbe" "ermsb"
 }
 
 #[cfg(target_arch = "aarch64")]
-fn has_feature(name: &str) -> bool {
-    detect!(name, is_aarch64_feature_detected, [
-        "neon", "pmull", "fp", "aes", "bf16", "bti", "crc", "dit", "dpb", "dpb2", "dotprod", "f32mm", "f64mm",
-        "fcma", "fhm", "flagm", "fp16", "frintts", "i8mm", "jsconv", "lse", "lse2", "mte", "paca", "pacg", "rand",
-        "rcpc", "rcpc2", "rdm", "sb", "sha2", "sha3", "sm4", "ssbs", "sve", "sve2", "sve2-aes", "sve2-bitperm",
-        "sve2-sha3", "sve2-sm4", "tme",
-    ])
+feature_table! { is_aarch64_feature_detected:
+    "neon" "pmull" "fp" "aes" "bf16" "bti" "crc" "dit" "dpb" "dpb2" "dotprod" "f32mm" "f64mm" "fcma" "fhm" "flagm"
+    "fp16" "frintts" "i8mm" "jsconv" "lse" "lse2" "mte" "paca" "pacg" "rand" "rcpc" "rcpc2" "rdm" "sb" "sha2" "sha3"
+    "sm4" "ssbs" "sve" "sve2" "sve2-aes" "sve2-bitperm" "sve2-sha3" "sve2-sm4" "tme"
 }
 
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]

@@ -87,13 +87,14 @@ impl<'a> KernelBuilder<'a> {
         for (name, attr) in attrs {
             state.attrs.insert(name.to_string(), attr);
         }
-        if let Some(types) = types {
-            state.result_types = types;
+        assert!(!def.needs_operand_segments(), "kernel-level ops have at most one variable operand slot");
+        match types {
+            Some(types) => {
+                state.result_types = types;
+                self.b.insert_typed(state)
+            }
+            None => self.b.insert(state).unwrap_or_else(|e| panic!("kernel builder: {e}")),
         }
-        if def.needs_operand_segments() {
-            unreachable!("kernel-level ops have at most one variable operand slot");
-        }
-        self.b.insert(state).unwrap_or_else(|e| panic!("kernel builder: {e}"))
     }
 
     /// Creates `def` on `operands`, its result type inferred. Panics on ill-typed operands: the

@@ -177,8 +177,10 @@ impl<'a> Parser<'a> {
                 self.error(format!("unknown element type '{name}' (expected one of {})", element_type_list()))
             })?,
             _ => {
-                return Err(self
-                    .error(format!("expected a dimension ('4x') or an element type (one of {})", element_type_list())));
+                return Err(self.error(format!(
+                    "expected a dimension ('4x') or an element type (one of {})",
+                    element_type_list()
+                )));
             }
         };
         self.advance()?;

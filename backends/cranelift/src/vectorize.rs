@@ -1,0 +1,377 @@
+//! 4-lane vectorization of innermost `scf.for` loops.
+//!
+//! A loop qualifies when its step is the constant 1, it carries no values, its body has no
+//! nested regions, every value in the body is f32, i32, i1 or `index`, it accesses only f32/i32
+//! buffers, it stores at least once, every store's indices are loop-invariant but the last, which
+//! is `iv + invariant` (unit stride), and any buffer it stores to is loaded only at the very index
+//! operands it is stored at. Distinct buffer arguments are assumed not to overlap in ways that
+//! carry a dependence between iterations (the kernel contract).
+//!
+//! The vector loop runs `4 * floor((ub - lb) / 4)` iterations, four at a time; the scalar loop
+//! does the rest. Each body value is one of: uniform (a scalar, same in all lanes), linear (an
+//! `index` whose lane k is `s + k`), a vector (f32/i32 lanes, i1 as all-ones/zero lane masks), or
+//! per-lane scalars (`index` values that are neither). Ops the vector unit has ([`vector_native`])
+//! run on vectors through the same [`Translator::compute`] as scalars (the math expansions are
+//! type-generic); the others run once per lane on extracted scalars. Loads at unit-stride
+//! indices are vector loads, at invariant ones scalar loads, at any other index four scalar loads.
+
+use crate::Error;
+use crate::translate::{Kind, Translator};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
+use msc_ir::{Attribute, Context, ElementType, OpRef, Type};
+use std::collections::HashMap;
+
+const LANES: i64 = 4;
+
+/// How a body value varies with the loop's induction variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Invariant,
+    Linear,
+    General,
+}
+
+fn lane_ok(ty: &Type) -> bool {
+    matches!(ty, Type::Index | Type::Element(ElementType::F32 | ElementType::I32 | ElementType::Bool))
+}
+
+fn buffer_ok(ty: &Type) -> bool {
+    matches!(ty, Type::MemRef(m) if matches!(m.element, ElementType::F32 | ElementType::I32))
+}
+
+/// Whether `op` (an `scf.for`) is a loop this module vectorizes.
+pub(crate) fn is_vectorizable(ctx: &Context, op: OpRef<'_>) -> bool {
+    analyze(ctx, op).is_some()
+}
+
+/// The class of every value defined in the loop body, if the loop qualifies.
+fn analyze(ctx: &Context, op: OpRef<'_>) -> Option<HashMap<msc_ir::Value, Class>> {
+    if op.operands().len() != 3 || !op.results().is_empty() || op.regions().len() != 1 {
+        return None;
+    }
+    let step = ctx.op(ctx.defining_op(op.operand(2))?);
+    if step.name() != "arith.constant" || step.raw_attr("value") != Some(&Attribute::Int(1)) {
+        return None;
+    }
+    if ctx.region_blocks(op.regions()[0]).len() != 1 {
+        return None;
+    }
+    let body = op.entry_block(0)?;
+    let args = ctx.block_args(body);
+    if args.len() != 1 {
+        return None;
+    }
+    let mut class: HashMap<msc_ir::Value, Class> = HashMap::new();
+    class.insert(args[0], Class::Linear);
+    let of = |class: &HashMap<msc_ir::Value, Class>, v: msc_ir::Value| *class.get(&v).unwrap_or(&Class::Invariant);
+    let mut stores: HashMap<msc_ir::Value, Vec<msc_ir::Value>> = HashMap::new();
+    let mut loads: Vec<(msc_ir::Value, Vec<msc_ir::Value>)> = Vec::new();
+    for id in ctx.block_ops(body) {
+        let o = ctx.op(id);
+        if !o.regions().is_empty() || !o.results().iter().all(|&r| lane_ok(ctx.value_type(r))) {
+            return None;
+        }
+        match o.name() {
+            "scf.yield" => {}
+            "memref.load" => {
+                if !buffer_ok(o.operand_type(0)) {
+                    return None;
+                }
+                let indices = &o.operands()[1..];
+                let c = if indices.iter().all(|&i| of(&class, i) == Class::Invariant) {
+                    Class::Invariant
+                } else {
+                    Class::General
+                };
+                class.insert(o.result(0), c);
+                loads.push((o.operand(0), indices.to_vec()));
+            }
+            "memref.store" => {
+                if !buffer_ok(o.operand_type(1)) {
+                    return None;
+                }
+                let indices = &o.operands()[2..];
+                let (last, rest) = indices.split_last()?;
+                if of(&class, *last) != Class::Linear || rest.iter().any(|&i| of(&class, i) != Class::Invariant) {
+                    return None;
+                }
+                match stores.get(&o.operand(1)) {
+                    Some(seen) if seen.as_slice() != indices => return None,
+                    _ => {
+                        stores.insert(o.operand(1), indices.to_vec());
+                    }
+                }
+            }
+            name if name.starts_with("arith.") || name.starts_with("math.") => {
+                let classes: Vec<Class> = o.operands().iter().map(|&v| of(&class, v)).collect();
+                let c = if classes.iter().all(|&c| c == Class::Invariant) {
+                    Class::Invariant
+                } else if linear_op(name, &classes) {
+                    Class::Linear
+                } else {
+                    Class::General
+                };
+                class.insert(o.result(0), c);
+            }
+            _ => return None,
+        }
+    }
+    if stores.is_empty() {
+        return None;
+    }
+    let conflict = loads.iter().any(|(buf, idx)| stores.get(buf).is_some_and(|s| s != idx));
+    if conflict { None } else { Some(class) }
+}
+
+/// `linear ± invariant` and `invariant + linear` stay linear.
+fn linear_op(name: &str, classes: &[Class]) -> bool {
+    matches!(
+        (name, classes),
+        ("arith.addi", [Class::Linear, Class::Invariant] | [Class::Invariant, Class::Linear])
+            | ("arith.subi", [Class::Linear, Class::Invariant])
+    )
+}
+
+/// A body value during vector emission.
+#[derive(Clone, Debug)]
+enum V {
+    Uniform(Value),
+    Linear(Value),
+    Vector(Value),
+    Lanes(Vec<Value>),
+}
+
+/// Whether `op` runs on whole vectors (its operands and result are f32/i32/i1 lanes).
+fn vector_native(op: OpRef<'_>) -> bool {
+    let kinds: Vec<Option<Kind>> =
+        op.operands().iter().map(|&v| Kind::of(op.ctx().value_type(v))).chain([Kind::of(op.result_type(0))]).collect();
+    let f32_only = kinds.iter().all(|&k| k == Some(Kind::F32));
+    let i32 = Some(Kind::Int { bits: 32, unsigned: false });
+    let i32_only = kinds.iter().all(|&k| k == i32);
+    let short = op.name().split_once('.').map_or("", |(_, n)| n);
+    match short {
+        "addf" | "subf" | "mulf" | "divf" | "maximumf" | "minimumf" | "negf" | "absf" | "sqrt" | "rsqrt" | "floor"
+        | "ceil" | "roundeven" | "trunc" | "fma" | "exp" | "log" | "tanh" | "erf" | "sin" | "cos" | "tan" | "asin"
+        | "acos" | "atan" | "sinh" | "cosh" | "asinh" | "acosh" | "atanh" | "powf" => f32_only,
+        "addi" | "subi" | "muli" | "maxsi" | "minsi" | "maxui" | "minui" | "absi" => i32_only,
+        "andi" | "ori" | "xori" => i32_only || kinds.iter().all(|&k| k == Some(Kind::Bool)),
+        "cmpf" => kinds[0] == Some(Kind::F32),
+        "cmpi" => kinds[0] == i32,
+        "select" => matches!(kinds[1], Some(Kind::F32)) || kinds[1] == i32,
+        "sitofp" => kinds[0] == i32 && kinds[1] == Some(Kind::F32),
+        "fptosi" => kinds[0] == Some(Kind::F32) && kinds[1] == i32,
+        "bitcast" => kinds.iter().all(|&k| k == Some(Kind::F32) || k == i32),
+        _ => false,
+    }
+}
+
+/// Emits the vector loop of `op` over `[lb, ub)`; returns where the scalar remainder starts.
+pub(crate) fn emit(t: &mut Translator<'_, '_>, op: OpRef<'_>, lb: Value, ub: Value) -> Result<Value, Error> {
+    let Some(class) = analyze(t.ctx, op) else { return Ok(lb) };
+    let body = op.entry_block(0).ok_or_else(|| t.unsupported(op, "scf.for without a body"))?;
+    let n = t.fb.ins().isub(ub, lb);
+    let zero = t.fb.ins().iconst(types::I64, 0);
+    let n = t.fb.ins().smax(n, zero);
+    let n4 = t.fb.ins().band_imm_s(n, -LANES);
+    let vec_end = t.fb.ins().iadd(lb, n4);
+
+    let header = t.fb.create_block();
+    t.fb.append_block_param(header, types::I64);
+    let body_block = t.fb.create_block();
+    let exit = t.fb.create_block();
+    t.fb.ins().jump(header, &[BlockArg::Value(lb)]);
+    t.fb.switch_to_block(header);
+    let iv = t.fb.block_params(header)[0];
+    let more = t.fb.ins().icmp(IntCC::SignedLessThan, iv, vec_end);
+    t.fb.ins().brif(more, body_block, &[], exit, &[]);
+
+    t.fb.switch_to_block(body_block);
+    let mut env: HashMap<msc_ir::Value, V> = HashMap::new();
+    env.insert(t.ctx.block_args(body)[0], V::Linear(iv));
+    for id in t.ctx.block_ops(body) {
+        let o = t.ctx.op(id);
+        if o.name() == "scf.yield" {
+            break;
+        }
+        vector_op(t, o, &class, &mut env)?;
+    }
+    let next = t.fb.ins().iadd_imm_s(iv, LANES);
+    t.fb.ins().jump(header, &[BlockArg::Value(next)]);
+    t.fb.switch_to_block(exit);
+    Ok(vec_end)
+}
+
+fn get(t: &Translator<'_, '_>, o: OpRef<'_>, env: &HashMap<msc_ir::Value, V>, v: msc_ir::Value) -> Result<V, Error> {
+    match env.get(&v) {
+        Some(x) => Ok(x.clone()),
+        None => t.value(o, v).map(V::Uniform),
+    }
+}
+
+fn vector_op(
+    t: &mut Translator<'_, '_>,
+    o: OpRef<'_>,
+    class: &HashMap<msc_ir::Value, Class>,
+    env: &mut HashMap<msc_ir::Value, V>,
+) -> Result<(), Error> {
+    // Buffers are not values of the body; index 0 of a load and 1 of a store stand in for them.
+    let operands: Vec<V> = o
+        .operands()
+        .iter()
+        .map(|&v| match t.ctx.value_type(v) {
+            Type::MemRef(_) => Ok(V::Lanes(Vec::new())),
+            _ => get(t, o, env, v),
+        })
+        .collect::<Result<_, _>>()?;
+    match o.name() {
+        "memref.load" => {
+            let (base, ty) = t.buffer(o, o.operand(0))?;
+            let result = match split_indices(&operands[1..]) {
+                Some((uniform, None)) => V::Uniform({
+                    let addr = t.address(base, &ty, &uniform);
+                    t.load_typed(ty.element, addr, false)
+                }),
+                Some((mut uniform, Some(last))) => {
+                    uniform.push(last);
+                    let addr = t.address(base, &ty, &uniform);
+                    V::Vector(t.load_typed(ty.element, addr, true))
+                }
+                None => {
+                    let mut lanes = Vec::new();
+                    for k in 0..LANES {
+                        let idx: Vec<Value> = operands[1..].iter().map(|x| lane(t, x, k, Kind::Index)).collect();
+                        let addr = t.address(base, &ty, &idx);
+                        lanes.push(t.load_typed(ty.element, addr, false));
+                    }
+                    let kind = element_kind(ty.element);
+                    V::Vector(build(t, &lanes, kind))
+                }
+            };
+            env.insert(o.result(0), result);
+        }
+        "memref.store" => {
+            let (base, ty) = t.buffer(o, o.operand(1))?;
+            let Some((mut uniform, Some(last))) = split_indices(&operands[2..]) else {
+                return Err(t.unsupported(o, "vectorizer: store indices are not unit-stride (analysis bug)"));
+            };
+            uniform.push(last);
+            let addr = t.address(base, &ty, &uniform);
+            let kind = element_kind(ty.element);
+            let v = to_vector(t, &operands[0], kind);
+            t.store(ty.element, v, addr, 0);
+        }
+        _ => {
+            let result = if class.get(&o.result(0)) == Some(&Class::Invariant) {
+                let args: Vec<Value> = operands.iter().map(|x| lane(t, x, 0, Kind::Index)).collect();
+                V::Uniform(t.compute(o, &args)?)
+            } else if class.get(&o.result(0)) == Some(&Class::Linear) {
+                let args: Vec<Value> = operands.iter().map(|x| lane(t, x, 0, Kind::Index)).collect();
+                V::Linear(t.compute(o, &args)?)
+            } else if vector_native(o) {
+                let kinds: Vec<Kind> =
+                    o.operands().iter().map(|&v| t.kind(o, t.ctx.value_type(v))).collect::<Result<_, _>>()?;
+                let args: Vec<Value> = operands.iter().zip(kinds).map(|(x, k)| to_vector(t, x, k)).collect();
+                V::Vector(t.compute(o, &args)?)
+            } else {
+                let kinds: Vec<Kind> =
+                    o.operands().iter().map(|&v| t.kind(o, t.ctx.value_type(v))).collect::<Result<_, _>>()?;
+                let out = t.kind(o, o.result_type(0))?;
+                let mut lanes = Vec::new();
+                for k in 0..LANES {
+                    let args: Vec<Value> = operands.iter().zip(&kinds).map(|(x, &kind)| lane(t, x, k, kind)).collect();
+                    lanes.push(t.compute(o, &args)?);
+                }
+                if out == Kind::Index { V::Lanes(lanes) } else { V::Vector(build(t, &lanes, out)) }
+            };
+            env.insert(o.result(0), result);
+        }
+    }
+    Ok(())
+}
+
+fn element_kind(e: ElementType) -> Kind {
+    Kind::of(&Type::Element(e)).unwrap_or(Kind::F32)
+}
+
+/// Uniform leading indices and, if the last one is linear, its lane-0 value; `None` when an
+/// index is neither.
+fn split_indices(indices: &[V]) -> Option<(Vec<Value>, Option<Value>)> {
+    let (last, rest) = indices.split_last()?;
+    let uniform: Vec<Value> =
+        rest.iter().map(|x| if let V::Uniform(v) = x { Some(*v) } else { None }).collect::<Option<_>>()?;
+    match last {
+        V::Uniform(v) => Some(([uniform, vec![*v]].concat(), None)),
+        V::Linear(v) => Some((uniform, Some(*v))),
+        _ => None,
+    }
+}
+
+/// The scalar of lane `k` (i1 lanes as I8 0/1).
+fn lane(t: &mut Translator<'_, '_>, x: &V, k: i64, kind: Kind) -> Value {
+    match x {
+        V::Uniform(v) => *v,
+        V::Linear(v) => {
+            if k == 0 {
+                *v
+            } else {
+                t.fb.ins().iadd_imm_s(*v, k)
+            }
+        }
+        V::Lanes(ls) => ls[k as usize],
+        V::Vector(v) => {
+            let s = t.fb.ins().extractlane(*v, k as u8);
+            if kind == Kind::Bool {
+                let s = t.fb.ins().ireduce(types::I8, s);
+                t.fb.ins().band_imm_s(s, 1)
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// The lane type of a kind's vectors (i1 lanes are I32 masks).
+fn vector_type(kind: Kind) -> ir::Type {
+    match kind {
+        Kind::F32 => types::F32X4,
+        _ => types::I32X4,
+    }
+}
+
+/// A scalar of `kind` in vector-lane form (i1 → 0 / all ones).
+fn lane_form(t: &mut Translator<'_, '_>, s: Value, kind: Kind) -> Value {
+    if kind == Kind::Bool {
+        let w = t.fb.ins().uextend(types::I32, s);
+        let w = t.fb.ins().band_imm_s(w, 1);
+        t.fb.ins().ineg(w)
+    } else {
+        s
+    }
+}
+
+/// Builds a vector from four lane scalars.
+fn build(t: &mut Translator<'_, '_>, lanes: &[Value], kind: Kind) -> Value {
+    let first = lane_form(t, lanes[0], kind);
+    let mut v = t.fb.ins().splat(vector_type(kind), first);
+    for (k, &s) in lanes.iter().enumerate().skip(1) {
+        let s = lane_form(t, s, kind);
+        v = t.fb.ins().insertlane(v, s, k as u8);
+    }
+    v
+}
+
+/// Any body value of `kind` as a vector.
+fn to_vector(t: &mut Translator<'_, '_>, x: &V, kind: Kind) -> Value {
+    match x {
+        V::Vector(v) => *v,
+        V::Uniform(s) => {
+            let s = lane_form(t, *s, kind);
+            t.fb.ins().splat(vector_type(kind), s)
+        }
+        V::Linear(_) | V::Lanes(_) => {
+            let lanes: Vec<Value> = (0..LANES).map(|k| lane(t, x, k, kind)).collect();
+            build(t, &lanes, kind)
+        }
+    }
+}

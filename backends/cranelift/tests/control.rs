@@ -1,0 +1,305 @@
+//! Control flow, memory access and tiling compiled for the host and compared with the kernel
+//! interpreter: `scf.for` with carried values, `scf.if` with and without results, nested loops
+//! over 2-D buffers, tile sub-ranges `[begin, end)`, and the vectorized loops against the scalar
+//! translation on lengths 0..=13 (bit-exact).
+
+mod common;
+
+use common::*;
+use msc_cranelift::parse_target;
+use msc_ir::{ElementType, MemRefType, Type};
+use msc_kernel::{Cmp, KernelBuilder, arith, math};
+
+fn f32s(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn ramp(n: usize, scale: f32) -> Vec<f32> {
+    (0..n).map(|i| ((i as f32) * 0.37 - 3.1) * scale).collect()
+}
+
+/// Runs kernel `name` through the interpreter and the JIT on tiles `[begin, end)` and asserts
+/// that every buffer ends equal.
+fn compare(
+    ctx: &msc_ir::Context,
+    jit: &Jit,
+    func: msc_ir::OpId,
+    name: &str,
+    buffers: &[Vec<u8>],
+    begin: i64,
+    end: i64,
+) {
+    let mut want = buffers.to_vec();
+    interpret(ctx, func, &mut want, begin, end);
+    let mut got = buffers.to_vec();
+    jit.run(name, &mut got, begin, end);
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert!(
+            same_bits(ElementType::F32, g, w),
+            "{name} [{begin}, {end}): buffer {i} differs: {:?}",
+            first_difference(ElementType::F32, g, w)
+        );
+    }
+}
+
+#[test]
+fn row_sums_with_carried_values_over_tile_ranges() {
+    let (mut ctx, module) = module();
+    let (rows, cols) = (6u64, 7u64);
+    let x = MemRefType::new(vec![rows, cols], ElementType::F32);
+    let y = MemRefType::new(vec![rows], ElementType::F32);
+    let func = kernel(&mut ctx, module, "row_sum", &[x, y], |kb, k| {
+        let (x, y) = (k.buffers[0], k.buffers[1]);
+        kb.for_range(k.begin, k.end, |kb, r| {
+            let zero = kb.constant(0.0, ElementType::F32);
+            let lo = kb.index(0);
+            let hi = kb.index(cols as i64);
+            let neg_inf = kb.constant(f64::NEG_INFINITY, ElementType::F32);
+            let out = kb.for_carry(lo, hi, &[zero, neg_inf], |kb, c, acc| {
+                let v = kb.load(x, &[r, c]);
+                vec![kb.add(acc[0], v), kb.max(acc[1], v)]
+            });
+            let s = kb.add(out[0], out[1]);
+            kb.store(s, y, &[r]);
+        });
+    });
+    let jit = Jit::host(&ctx, module);
+    let buffers = vec![f32s(&ramp((rows * cols) as usize, 1.5)), vec![0; rows as usize * 4]];
+    for (b, e) in [(0, 6), (0, 0), (2, 5), (5, 6), (3, 3)] {
+        compare(&ctx, &jit, func, "row_sum", &buffers, b, e);
+    }
+}
+
+#[test]
+fn if_with_results_and_without_else() {
+    let (mut ctx, module) = module();
+    let n = 16u64;
+    let ty = MemRefType::new(vec![n], ElementType::F32);
+    let func = kernel(&mut ctx, module, "branchy", &[ty.clone(), ty.clone(), ty], |kb, k| {
+        let (x, y, z) = (k.buffers[0], k.buffers[1], k.buffers[2]);
+        kb.for_range(k.begin, k.end, |kb, i| {
+            let v = kb.load(x, &[i]);
+            let zero = kb.constant(0.0, ElementType::F32);
+            let neg = kb.cmp(Cmp::Lt, v, zero);
+            let r = kb.if_else(
+                neg,
+                vec![Type::Element(ElementType::F32), Type::Index],
+                |kb| {
+                    let e = kb.unary(&math::ABSF, v);
+                    vec![e, kb.index(1)]
+                },
+                |kb| {
+                    let s = kb.mul(v, v);
+                    vec![s, kb.index(2)]
+                },
+            );
+            kb.store(r[0], y, &[i]);
+            let two = kb.index(2);
+            let is_two = kb.cmp(Cmp::Eq, r[1], two);
+            kb.if_then(is_two, |kb| {
+                let h = kb.constant(0.5, ElementType::F32);
+                kb.store(h, z, &[i]);
+            });
+        });
+    });
+    let jit = Jit::host(&ctx, module);
+    let buffers = vec![f32s(&ramp(16, 1.0)), vec![0; 64], vec![0; 64]];
+    compare(&ctx, &jit, func, "branchy", &buffers, 0, 16);
+    compare(&ctx, &jit, func, "branchy", &buffers, 3, 11);
+}
+
+#[test]
+fn nested_loops_transpose_and_scaled_add() {
+    let (mut ctx, module) = module();
+    let a = MemRefType::new(vec![5, 9], ElementType::F32);
+    let t = MemRefType::new(vec![9, 5], ElementType::F32);
+    let func = kernel(&mut ctx, module, "transpose", &[a, t], |kb, k| {
+        let (a, t) = (k.buffers[0], k.buffers[1]);
+        kb.for_range(k.begin, k.end, |kb, i| {
+            kb.for_n(9, |kb, j| {
+                let v = kb.load(a, &[i, j]);
+                let two = kb.constant(2.0, ElementType::F32);
+                let w = kb.mul(v, two);
+                kb.store(w, t, &[j, i]);
+            });
+        });
+    });
+    let jit = Jit::host(&ctx, module);
+    let buffers = vec![f32s(&ramp(45, 1.0)), vec![0; 45 * 4]];
+    compare(&ctx, &jit, func, "transpose", &buffers, 0, 5);
+    compare(&ctx, &jit, func, "transpose", &buffers, 1, 3);
+}
+
+/// Kernels whose innermost loop the vectorizer takes, over a length-`n` row.
+fn vector_kernels(ctx: &mut msc_ir::Context, module: msc_ir::OpId, n: u64) -> Vec<(&'static str, msc_ir::OpId)> {
+    let f = ElementType::F32;
+    let i = ElementType::I32;
+    let v = |e: ElementType| MemRefType::new(vec![2, n.max(1)], e);
+    let mut out = Vec::new();
+    // y[r, j] = tanh(x[r, j] * s + b[j]) with x, b loads, an invariant scalar load, exp/log/select.
+    let mut body =
+        |name: &'static str,
+         bufs: Vec<MemRefType>,
+         f: Box<dyn Fn(&mut KernelBuilder<'_>, &[msc_ir::Value], msc_ir::Value, msc_ir::Value)>| {
+            let func = kernel(ctx, module, name, &bufs, |kb, k| {
+                let bufs = k.buffers.clone();
+                kb.for_range(k.begin, k.end, |kb, r| {
+                    let lo = kb.index(0);
+                    let hi = kb.index(n as i64);
+                    kb.for_range(lo, hi, |kb, j| f(kb, &bufs, r, j));
+                });
+            });
+            out.push((name, func));
+        };
+    body(
+        "affine_math",
+        vec![v(f), MemRefType::new(vec![n.max(1)], f), MemRefType::new(vec![1], f), v(f)],
+        Box::new(|kb, b, r, j| {
+            let x = kb.load(b[0], &[r, j]);
+            let bias = kb.load(b[1], &[j]);
+            let zero = kb.index(0);
+            let s = kb.load(b[2], &[zero]);
+            let t = kb.mul(x, s);
+            let t = kb.add(t, bias);
+            let e = kb.unary(&math::TANH, t);
+            let l = kb.unary(&math::EXP, e);
+            let c = kb.constant(0.25, ElementType::F32);
+            let big = kb.cmp(Cmp::Gt, l, c);
+            let y = kb.select(big, l, t);
+            let y = kb.unary(&math::FLOOR, y);
+            kb.store(y, b[3], &[r, j]);
+        }),
+    );
+    body(
+        "int_ops",
+        vec![v(i), v(i), v(i), v(f)],
+        Box::new(|kb, b, r, j| {
+            let x = kb.load(b[0], &[r, j]);
+            let y = kb.load(b[1], &[r, j]);
+            let s = kb.add(x, y);
+            let m = kb.mul(s, x);
+            let mx = kb.max(m, y);
+            let q = kb.div(mx, y); // per-lane (no vector division)
+            let three = kb.int(3, ElementType::I32);
+            let sh = kb.op(&arith::SHRSI, &[q, three]);
+            kb.store(sh, b[2], &[r, j]);
+            let fl = kb.op_to(&arith::SITOFP, &[sh], Type::Element(ElementType::F32));
+            kb.store(fl, b[3], &[r, j]);
+        }),
+    );
+    body(
+        "in_place_and_gather",
+        vec![v(f), v(f), MemRefType::new(vec![n.max(1)], i)],
+        Box::new(move |kb, b, r, j| {
+            // y[r, j] += x[r, n-1-j] * 2: a reversed (gathered) load, an in-place update.
+            let last = kb.index(n as i64 - 1);
+            let rev = kb.sub(last, j);
+            let x = kb.load(b[0], &[r, rev]);
+            let y = kb.load(b[1], &[r, j]);
+            let two = kb.constant(2.0, ElementType::F32);
+            let t = kb.mul(x, two);
+            let s = kb.add(y, t);
+            kb.store(s, b[1], &[r, j]);
+            let iv = kb.op_to(&arith::INDEX_CAST, &[j], Type::Element(ElementType::I32));
+            kb.store(iv, b[2], &[j]);
+        }),
+    );
+    out
+}
+
+#[test]
+fn vector_loops_match_scalar_loops_and_the_interpreter() {
+    for n in 0..=13u64 {
+        let (mut ctx, module) = module();
+        let kernels = vector_kernels(&mut ctx, module, n);
+        let vector = Jit::host(&ctx, module);
+        let mut scalar_target = parse_target("host").unwrap();
+        scalar_target.vectorize = false;
+        let scalar = Jit::new(&ctx, module, &scalar_target);
+        for k in &vector.compiled.kernels {
+            assert_eq!(k.vectorized_loops, 1, "{} (n = {n}) was not vectorized", k.name);
+        }
+        let mut rng = Rng(n + 7);
+        for (name, func) in kernels {
+            let entry = ctx.op(func).entry_block(0).unwrap();
+            let mut buffers: Vec<Vec<u8>> = ctx.block_args(entry)[2..]
+                .iter()
+                .map(|&a| {
+                    let m = ctx.value_type(a).as_memref().unwrap().clone();
+                    let count = m.num_elements().unwrap() as usize;
+                    match m.element {
+                        ElementType::I32 => {
+                            (0..count).flat_map(|_| ((rng.next() % 2001) as i32 - 1000).to_le_bytes()).collect()
+                        }
+                        _ => (0..count).flat_map(|_| (rng.f64_in(-3.0, 3.0) as f32).to_le_bytes()).collect(),
+                    }
+                })
+                .collect();
+            if name == "int_ops" {
+                // The interpreter rejects division by zero.
+                for c in buffers[1].chunks_mut(4) {
+                    if c == [0, 0, 0, 0] {
+                        c.copy_from_slice(&7i32.to_le_bytes());
+                    }
+                }
+            }
+            let mut want = buffers.clone();
+            interpret(&ctx, func, &mut want, 0, 2);
+            let mut got_v = buffers.clone();
+            vector.run(name, &mut got_v, 0, 2);
+            let mut got_s = buffers.clone();
+            scalar.run(name, &mut got_s, 0, 2);
+            for b in 0..buffers.len() {
+                assert_eq!(got_v[b], got_s[b], "{name} n = {n}: buffer {b}: vector loop != scalar loop");
+                assert!(
+                    same_bits(ElementType::F32, &got_v[b], &want[b]),
+                    "{name} n = {n}: buffer {b} differs from the interpreter"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn loops_that_must_not_be_vectorized() {
+    let (mut ctx, module) = module();
+    let n = 9u64;
+    let ty = MemRefType::new(vec![n], ElementType::F32);
+    // A recurrence: y[j] = y[j - 1] + x[j] (loads y at another index than it stores).
+    let rec = kernel(&mut ctx, module, "recurrence", &[ty.clone(), ty.clone()], |kb, k| {
+        let (x, y) = (k.buffers[0], k.buffers[1]);
+        let lo = kb.index(1);
+        let hi = kb.index(n as i64);
+        kb.for_range(lo, hi, |kb, j| {
+            let prev = kb.add_const(j, -1);
+            let a = kb.load(y, &[prev]);
+            let b = kb.load(x, &[j]);
+            let s = kb.add(a, b);
+            kb.store(s, y, &[j]);
+        });
+    });
+    // f16 data stays scalar.
+    let h = MemRefType::new(vec![n], ElementType::F16);
+    let half = kernel(&mut ctx, module, "half", &[h.clone(), h], |kb, k| {
+        let (x, y) = (k.buffers[0], k.buffers[1]);
+        let lo = kb.index(0);
+        let hi = kb.index(n as i64);
+        kb.for_range(lo, hi, |kb, j| {
+            let a = kb.load(x, &[j]);
+            let e = kb.unary(&math::EXP, a);
+            kb.store(e, y, &[j]);
+        });
+    });
+    let jit = Jit::host(&ctx, module);
+    for k in &jit.compiled.kernels {
+        assert_eq!(k.vectorized_loops, 0, "{} must stay scalar", k.name);
+    }
+    let buffers = vec![f32s(&ramp(9, 1.0)), f32s(&ramp(9, -0.5))];
+    compare(&ctx, &jit, rec, "recurrence", &buffers, 0, 1);
+    let hb = vec![encode(ElementType::F16, &[0.5, -1.0, 2.0, 0.0, 3.5, -0.25, 1.0, 4.0, -2.0]), vec![0; 18]];
+    let mut want = hb.clone();
+    interpret(&ctx, half, &mut want, 0, 1);
+    let mut got = hb.clone();
+    jit.run("half", &mut got, 0, 1);
+    assert_eq!(got, want);
+}

@@ -1,0 +1,255 @@
+//! Running a model: binding inputs by name, per-run arena and outputs, the schedule's steps split over the
+//! thread pool, and optional per-step timing.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
+
+use crate::buffer::AlignedBuf;
+use crate::error::RunError;
+use crate::format::{Base, TensorInfo};
+use crate::load::Model;
+use crate::pool::Pool;
+use crate::tensor::Tensor;
+
+/// The kernel ABI: `args[i]` is the address of the step's i-th buffer argument; the kernel does the tiles
+/// `[begin, end)`.
+type KernelFn = unsafe extern "C" fn(args: *const *mut u8, begin: i64, end: i64);
+
+/// A loaded model with a thread pool, ready to run. `run` takes `&self` and keeps all per-run state per call,
+/// so one session serves many threads at once (`Session` is `Send + Sync`).
+pub struct Session {
+    model: Model,
+    kernels: Vec<KernelFn>,
+    threads: usize,
+    pool: Pool,
+    /// Arenas of finished runs, kept so later runs do not page-fault fresh memory in.
+    arenas: Mutex<Vec<AlignedBuf>>,
+}
+
+/// When one step ran, relative to the start of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepTiming {
+    /// Index of the step in the schedule ([`Model::steps`]).
+    pub step: usize,
+    /// Nanoseconds from the start of the first step to the start of this one.
+    pub start_ns: u64,
+    /// Nanoseconds the step took.
+    pub duration_ns: u64,
+}
+
+/// Named output tensors, in manifest order.
+pub type Outputs = Vec<(String, Tensor)>;
+
+/// One step's kernel call, shared by the threads that run its chunks.
+struct Call {
+    kernel: KernelFn,
+    args: Vec<*mut u8>,
+    tiles: u64,
+    chunks: u64,
+}
+
+// SAFETY: the pointers are only passed to the kernel, whose chunks write disjoint tiles by the kernel contract.
+unsafe impl Sync for Call {}
+
+impl Call {
+    fn run_chunk(&self, chunk: u64) {
+        let (begin, end) = chunk_range(self.tiles, self.chunks, chunk);
+        // SAFETY: the model was loaded under an explicit trust decision; its kernels implement the kernel ABI,
+        // and every argument range was checked to lie inside its (live, suitably sized) base buffer.
+        unsafe { (self.kernel)(self.args.as_ptr(), begin, end) };
+    }
+}
+
+/// Chunk `chunk` of `[0, tiles)` split into `chunks` contiguous chunks whose sizes differ by at most one.
+/// `tiles <= i64::MAX` (checked at load time), so the bounds fit in `i64`.
+fn chunk_range(tiles: u64, chunks: u64, chunk: u64) -> (i64, i64) {
+    let (size, rest) = (tiles / chunks, tiles % chunks);
+    let begin = chunk * size + chunk.min(rest);
+    let end = begin + size + u64::from(chunk < rest);
+    (begin as i64, end as i64)
+}
+
+fn elapsed_ns(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+impl Session {
+    /// Starts a session on `threads` threads in all, the calling thread included (`threads - 1` workers);
+    /// `0` means one per available CPU, `1` runs everything on the caller without starting any thread.
+    pub fn new(model: Model, threads: usize) -> Result<Session, RunError> {
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        let pool = Pool::new(threads - 1).map_err(|source| RunError::ThreadSpawn { threads: threads - 1, source })?;
+        let kernels = (0..model.plan().kernels.len())
+            .map(|index| {
+                // SAFETY: the entry lies inside the executable code (checked at load time); that the bytes
+                // there are a function with the kernel ABI is what the caller's `Trust` vouched for.
+                unsafe { std::mem::transmute::<*const u8, KernelFn>(model.kernel_entry(index)) }
+            })
+            .collect();
+        Ok(Session { model, kernels, threads, pool, arenas: Mutex::default() })
+    }
+
+    /// The model this session runs.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The number of threads a step is split over.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs the model on `inputs`, given by name, and returns the outputs in manifest order.
+    pub fn run(&self, inputs: &[(&str, &Tensor)]) -> Result<Outputs, RunError> {
+        self.execute(inputs, None)
+    }
+
+    /// Like [`Session::run`], and also returns each step's timing, in schedule order.
+    pub fn run_profiled(&self, inputs: &[(&str, &Tensor)]) -> Result<(Outputs, Vec<StepTiming>), RunError> {
+        let mut timings = Vec::with_capacity(self.model.plan().steps.len());
+        let outputs = self.execute(inputs, Some(&mut timings))?;
+        Ok((outputs, timings))
+    }
+
+    /// Orders the given inputs as the manifest does, checking names, dtypes and shapes.
+    fn bind<'t>(&self, inputs: &[(&str, &'t Tensor)]) -> Result<Vec<&'t Tensor>, RunError> {
+        let expected = self.model.inputs();
+        let mut bound: Vec<Option<&Tensor>> = vec![None; expected.len()];
+        for &(name, tensor) in inputs {
+            let Some(index) = expected.iter().position(|info| info.name == name) else {
+                return Err(RunError::UnknownInput {
+                    name: name.to_owned(),
+                    expected: expected.iter().map(|info| info.name.clone()).collect(),
+                });
+            };
+            let info = &expected[index];
+            if bound[index].replace(tensor).is_some() {
+                return Err(RunError::DuplicateInput { name: name.to_owned() });
+            }
+            if tensor.dtype() != info.dtype {
+                return Err(RunError::DtypeMismatch {
+                    name: name.to_owned(),
+                    expected: info.dtype,
+                    found: tensor.dtype(),
+                });
+            }
+            if !same_shape(info, tensor.shape()) {
+                return Err(RunError::ShapeMismatch {
+                    name: name.to_owned(),
+                    expected: info.shape.clone(),
+                    found: tensor.shape().to_vec(),
+                });
+            }
+        }
+        bound
+            .into_iter()
+            .zip(expected)
+            .map(|(tensor, info)| tensor.ok_or_else(|| RunError::MissingInput { name: info.name.clone() }))
+            .collect()
+    }
+
+    /// A zeroed arena: a pooled one when there is one, else a fresh allocation.
+    fn take_arena(&self) -> Result<AlignedBuf, RunError> {
+        let pooled = self.arenas.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        match pooled {
+            Some(mut arena) => {
+                arena.as_mut_slice().fill(0);
+                Ok(arena)
+            }
+            None => {
+                // The arena size was checked at load time to fit in memory.
+                let size = self.model.arena_size() as usize;
+                AlignedBuf::zeroed(size).map_err(|e| RunError::OutOfMemory { what: "the arena".into(), bytes: e.0 })
+            }
+        }
+    }
+
+    fn execute(
+        &self,
+        inputs: &[(&str, &Tensor)],
+        mut timings: Option<&mut Vec<StepTiming>>,
+    ) -> Result<Outputs, RunError> {
+        let inputs = self.bind(inputs)?;
+        let mut outputs = Vec::with_capacity(self.model.outputs().len());
+        for (info, &size) in self.model.outputs().iter().zip(self.model.output_sizes()) {
+            let buf = AlignedBuf::zeroed(size)
+                .map_err(|e| RunError::OutOfMemory { what: format!("output `{}`", info.name), bytes: e.0 })?;
+            outputs.push(buf);
+        }
+        let mut arena = self.take_arena()?;
+
+        // Kernels read inputs and weights through these pointers but never write them (kernel contract).
+        let input_ptrs: Vec<*mut u8> = inputs.iter().map(|t| t.data_ptr().cast_mut()).collect();
+        let output_ptrs: Vec<*mut u8> = outputs.iter_mut().map(AlignedBuf::as_mut_ptr).collect();
+        let arena_ptr = arena.as_mut_ptr();
+        let weights_ptr = self.model.weights().as_ptr().cast_mut();
+
+        let start = Instant::now();
+        for (index, step) in self.model.plan().steps.iter().enumerate() {
+            let step_start = Instant::now();
+            // Indices and ranges were checked at load time; `wrapping_add` stays inside the base buffer.
+            let args = step
+                .args
+                .iter()
+                .map(|arg| {
+                    let base = match arg.base {
+                        Base::Input(i) => input_ptrs[i as usize],
+                        Base::Output(i) => output_ptrs[i as usize],
+                        Base::Arena => arena_ptr,
+                        Base::Weights => weights_ptr,
+                    };
+                    base.wrapping_add(arg.offset as usize)
+                })
+                .collect();
+            let chunks = step.tiles.min(self.threads as u64);
+            let call = Call { kernel: self.kernels[step.kernel as usize], args, tiles: step.tiles, chunks };
+            self.pool.run(chunks as usize, &|chunk| call.run_chunk(chunk as u64));
+            if let Some(timings) = timings.as_deref_mut() {
+                let start_ns = u64::try_from(step_start.duration_since(start).as_nanos()).unwrap_or(u64::MAX);
+                timings.push(StepTiming { step: index, start_ns, duration_ns: elapsed_ns(step_start) });
+            }
+        }
+
+        self.arenas.lock().unwrap_or_else(PoisonError::into_inner).push(arena);
+        Ok(self
+            .model
+            .outputs()
+            .iter()
+            .zip(outputs)
+            .map(|(info, buf)| {
+                // Each dimension was checked at load time to fit in usize.
+                let shape = info.shape.iter().map(|&d| d as usize).collect();
+                (info.name.clone(), Tensor::from_buf(info.dtype, shape, buf))
+            })
+            .collect())
+    }
+}
+
+fn same_shape(info: &TensorInfo, shape: &[usize]) -> bool {
+    info.shape.len() == shape.len() && info.shape.iter().zip(shape).all(|(&a, &b)| u64::try_from(b) == Ok(a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_the_tiles_exactly_once() {
+        for tiles in 0..40u64 {
+            for chunks in 1..=tiles.clamp(1, 9) {
+                let mut next = 0;
+                for chunk in 0..chunks {
+                    let (begin, end) = chunk_range(tiles, chunks, chunk);
+                    assert_eq!(begin, next);
+                    assert!(end >= begin && end - begin <= (tiles / chunks + 1) as i64);
+                    next = end;
+                }
+                assert_eq!(next, tiles as i64);
+            }
+        }
+        assert_eq!(chunk_range(i64::MAX as u64, 3, 2).1, i64::MAX);
+    }
+}

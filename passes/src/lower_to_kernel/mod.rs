@@ -1,0 +1,373 @@
+//! `lower-to-kernel`: bufferizes each `nn` function and lowers every op to kernel functions.
+//!
+//! Each `func.func` of `nn` ops on statically shaped tensors becomes a *schedule function* of the
+//! same name taking one memref per input and then one per result, with no results: weights become
+//! `kernel.constant`, intermediates `memref.alloc`, reshapes `kernel.view`, and each op one or
+//! more `kernel.launch`es of kernel functions (loops over buffers) added to the module. A result
+//! is computed straight into its output buffer when it can be; otherwise it is copied there.
+//!
+//! The per-op lowerings live in one table per `nn` op family (the submodules); each receives a
+//! [`Lowering`] to read its op and create buffers and kernels. Ops without a lowering, and
+//! values with symbolic dims, are reported all at once with their locations.
+
+mod conv;
+mod elementwise;
+mod indexing;
+mod linalg;
+mod misc;
+mod movement;
+mod normalize;
+mod pool;
+mod reduce;
+mod resize;
+
+use msc_builtin::func;
+use msc_ir::pass::{Pass, PassInfo};
+use msc_ir::{
+    Attribute, Builder, Context, DenseAttr, Diagnostic, InsertPoint, Location, MemRefType, OpId, OpRef, SymbolRef,
+    Type, Value,
+};
+use msc_kernel::{KernelBuilder, KernelFunc, build_kernel, kernel, memref};
+use std::collections::HashMap;
+
+pub const INFO: PassInfo = PassInfo {
+    name: "lower-to-kernel",
+    summary: "Bufferize nn functions and lower their ops to kernel functions and launches",
+    create: |options| {
+        options.finish("lower-to-kernel")?;
+        Ok(Box::new(LowerToKernel))
+    },
+};
+
+struct LowerToKernel;
+
+impl Pass for LowerToKernel {
+    fn name(&self) -> &'static str {
+        INFO.name
+    }
+
+    fn run(&mut self, ctx: &mut Context, root: OpId) -> Result<(), Vec<Diagnostic>> {
+        lower_module(ctx, root)
+    }
+}
+
+/// Lowers every function of `module` (see the module docs).
+pub fn lower_module(ctx: &mut Context, module: OpId) -> Result<(), Vec<Diagnostic>> {
+    let body = msc_builtin::body(ctx, module);
+    let funcs: Vec<OpId> = ctx.block_ops(body).filter(|&op| ctx.op(op).name() == func::FUNC.name).collect();
+    for f in funcs {
+        lower_function(ctx, module, f)?;
+    }
+    Ok(())
+}
+
+/// Lowers one op: reads it through `l.op()`, creates buffers and kernels, and returns one
+/// buffer per result.
+pub(crate) type LowerFn = fn(&mut Lowering<'_>) -> Result<Vec<Value>, String>;
+
+/// Every lowering, by `nn` op name.
+fn lowerings() -> HashMap<&'static str, LowerFn> {
+    let tables: [&[(&str, LowerFn)]; 10] = [
+        conv::LOWERINGS,
+        elementwise::LOWERINGS,
+        indexing::LOWERINGS,
+        linalg::LOWERINGS,
+        misc::LOWERINGS,
+        movement::LOWERINGS,
+        normalize::LOWERINGS,
+        pool::LOWERINGS,
+        reduce::LOWERINGS,
+        resize::LOWERINGS,
+    ];
+    tables.into_iter().flatten().copied().collect()
+}
+
+/// The names of the `nn` ops this pass can lower, sorted.
+pub fn supported_ops() -> Vec<&'static str> {
+    let mut ops: Vec<&str> = lowerings().into_keys().chain(["nn.constant"]).collect();
+    ops.sort_unstable();
+    ops
+}
+
+/// The memref a statically shaped tensor type is stored in.
+pub fn memref_for(ty: &Type) -> Result<MemRefType, String> {
+    let Type::Tensor(t) = ty else { return Err(format!("expected a tensor, got {ty}")) };
+    let shape = t
+        .shape
+        .iter()
+        .map(|d| d.as_static())
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(|| format!("{ty} has a symbolic dimension; compile for static input shapes (--input-shape)"))?;
+    Ok(MemRefType::new(shape, t.element))
+}
+
+/// What a lowering works with: the op being lowered, the buffers of its operands, and the module
+/// to add kernels to.
+pub(crate) struct Lowering<'a> {
+    pub ctx: &'a mut Context,
+    module: OpId,
+    op: OpId,
+    /// The schedule function's body: weights, allocations, views and launches go at its end.
+    schedule: msc_ir::BlockId,
+    buffers: &'a HashMap<Value, Value>,
+    /// For each result of the op, the output argument it may be computed into.
+    outputs: Vec<Option<Value>>,
+    kernel_count: &'a mut usize,
+}
+
+impl<'a> Lowering<'a> {
+    /// The op being lowered.
+    pub fn op(&self) -> OpRef<'_> {
+        self.ctx.op(self.op)
+    }
+
+    /// The op's location.
+    pub fn loc(&self) -> Location {
+        self.ctx.op(self.op).loc().clone()
+    }
+
+    /// The buffer holding tensor value `v` (an operand of the op).
+    pub fn buffer(&self, v: Value) -> Value {
+        self.buffers[&v]
+    }
+
+    /// The buffer of operand `i`.
+    pub fn operand(&self, i: usize) -> Value {
+        self.buffer(self.ctx.op(self.op).operand(i))
+    }
+
+    /// The buffer of the operand in slot `name`, if present.
+    pub fn named(&self, name: &str) -> Option<Value> {
+        self.ctx.op(self.op).named_operand(name).map(|v| self.buffer(v))
+    }
+
+    /// The memref type of buffer `v`.
+    pub fn memref(&self, v: Value) -> MemRefType {
+        self.ctx.value_type(v).as_memref().expect("lowered values are memrefs").clone()
+    }
+
+    /// The memref type of result `i` of the op.
+    pub fn result_type(&self, i: usize) -> MemRefType {
+        memref_for(self.ctx.op(self.op).result_type(i)).expect("result types were checked to be static")
+    }
+
+    /// The buffer result `i` is computed into: the function's output buffer when the result is
+    /// returned, else a new allocation.
+    pub fn result(&mut self, i: usize) -> Value {
+        match self.outputs[i].take() {
+            Some(out) => out,
+            None => {
+                let ty = self.result_type(i);
+                self.alloc(ty)
+            }
+        }
+    }
+
+    /// A scratch buffer (an arena allocation).
+    pub fn alloc(&mut self, ty: MemRefType) -> Value {
+        let state = memref::Alloc::new().into_state(self.loc());
+        self.insert(state, ty)
+    }
+
+    /// Inserts `state` at the end of the schedule with one result of type `ty`.
+    fn insert(&mut self, mut state: msc_ir::OpState, ty: MemRefType) -> Value {
+        state.result_types = vec![Type::MemRef(ty)];
+        let op = Builder::at_end(self.ctx, self.schedule).insert(state).expect("the result type is given");
+        self.ctx.op(op).result(0)
+    }
+
+    /// Buffer `source` from byte `offset` seen as `ty` (no copy).
+    pub fn view(&mut self, source: Value, ty: MemRefType, offset: u64) -> Value {
+        let state = kernel::View::new(source).offset(offset as i64).into_state(self.loc());
+        self.insert(state, ty)
+    }
+
+    /// A weight buffer holding `value` (e.g. weights pre-packed into a kernel's layout).
+    pub fn constant(&mut self, value: DenseAttr) -> Result<Value, String> {
+        let ty = memref_for(&Type::Tensor(value.ty().clone()))?;
+        let state = kernel::Constant::new().value(value).into_state(self.loc());
+        Ok(self.insert(state, ty))
+    }
+
+    /// Adds a kernel function on `buffers` (its name derived from `hint`), fills it with
+    /// `body`, and launches it over `tiles` tiles.
+    pub fn launch(
+        &mut self,
+        hint: &str,
+        buffers: &[Value],
+        tiles: u64,
+        body: impl FnOnce(&mut KernelBuilder<'_>, &KernelFunc),
+    ) {
+        let name = format!("{hint}_{}", *self.kernel_count);
+        *self.kernel_count += 1;
+        let types: Vec<MemRefType> = buffers.iter().map(|&b| self.memref(b)).collect();
+        let loc = self.loc();
+        let func = build_kernel(self.ctx, self.module, &name, &types, loc.clone(), body);
+        // Kernels go before the schedule function's op so the module reads callees first.
+        let schedule_func = self.ctx.block_parent(self.schedule).and_then(|r| self.ctx.region_parent(r));
+        if let Some(schedule_func) = schedule_func {
+            self.ctx.move_op(func, InsertPoint::Before(schedule_func));
+        }
+        let state =
+            kernel::Launch::new().buffers(buffers.to_vec()).callee(SymbolRef(name)).tiles(tiles as i64).into_state(loc);
+        Builder::at_end(self.ctx, self.schedule).insert(state).expect("launch has no results");
+    }
+}
+
+/// Runs `body(i)` for every `i` in `[0, n)`, split into `tiles(n)` tiles of `CHUNK` elements:
+/// the kernel's tile range `[begin, end)` covers elements `[begin * CHUNK, min(end * CHUNK, n))`.
+/// The inner loop is unit-stride in `i`, so the code generator can vectorize it.
+pub(crate) fn for_chunks(
+    kb: &mut KernelBuilder<'_>,
+    kf: &KernelFunc,
+    n: u64,
+    body: impl FnOnce(&mut KernelBuilder<'_>, Value),
+) {
+    let chunk = kb.index(CHUNK as i64);
+    let lo = kb.mul(kf.begin, chunk);
+    let hi = kb.mul(kf.end, chunk);
+    let n = kb.index(n as i64);
+    let hi = kb.min(hi, n);
+    kb.for_range(lo, hi, body);
+}
+
+/// Elements per tile of [`for_chunks`] loops.
+pub(crate) const CHUNK: u64 = 4096;
+
+/// The number of [`for_chunks`] tiles for `n` elements.
+pub(crate) fn chunk_tiles(n: u64) -> u64 {
+    n.div_ceil(CHUNK)
+}
+
+/// Copies buffer `src` into `dst` (same byte size) with a kernel.
+pub(crate) fn copy(l: &mut Lowering<'_>, src: Value, dst: Value) {
+    let ty = l.memref(dst);
+    let n = ty.num_elements().unwrap_or(0);
+    let flat = MemRefType::new(vec![n], ty.element);
+    let (src, dst) = (l.view(src, flat.clone(), 0), l.view(dst, flat, 0));
+    l.launch("copy", &[src, dst], chunk_tiles(n), |kb, kf| {
+        let (s, d) = (kf.buffers[0], kf.buffers[1]);
+        for_chunks(kb, kf, n, |kb, i| {
+            let v = kb.load(s, &[i]);
+            kb.store(v, d, &[i]);
+        });
+    });
+}
+
+fn lower_function(ctx: &mut Context, module: OpId, f: OpId) -> Result<(), Vec<Diagnostic>> {
+    let sig = func::signature(ctx.op(f)).map_err(|e| vec![Diagnostic::at(ctx, f, e)])?;
+    let name = ctx.op(f).string("sym_name").map_err(|e| vec![Diagnostic::at(ctx, f, e)])?;
+    let old_body = msc_builtin::body(ctx, f);
+    let table = lowerings();
+
+    // Check everything first: static shapes and a lowering for every op.
+    let mut errors = Vec::new();
+    let arg_types: Vec<Result<MemRefType, String>> = sig.inputs.iter().chain(&sig.results).map(memref_for).collect();
+    for (i, ty) in arg_types.iter().enumerate() {
+        if let Err(e) = ty {
+            let what =
+                if i < sig.inputs.len() { format!("input {i}") } else { format!("result {}", i - sig.inputs.len()) };
+            errors.push(Diagnostic::at(ctx, f, format!("@{name} {what}: {e}")));
+        }
+    }
+    let ops: Vec<OpId> = ctx.block_ops(old_body).collect();
+    for &op in &ops {
+        let view = ctx.op(op);
+        if view.name() == func::RETURN.name || view.name() == "nn.constant" {
+            continue;
+        }
+        if !view.regions().is_empty() {
+            errors.push(Diagnostic::at(ctx, op, "ops with regions cannot be lowered to kernels yet"));
+        } else if !table.contains_key(view.name()) {
+            errors.push(Diagnostic::at(ctx, op, format!("'{}' has no CPU kernel lowering yet", view.name())));
+        }
+        for &r in view.results() {
+            if let Err(e) = memref_for(ctx.value_type(r)) {
+                errors.push(Diagnostic::at(ctx, op, format!("result: {e}")));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let arg_types: Vec<Type> = arg_types.into_iter().map(|t| Type::MemRef(t.expect("checked"))).collect();
+
+    // The schedule function, first under a temporary name.
+    let schedule_func = msc_builtin::append_func(ctx, module, &format!("{name}.lowering"), arg_types, vec![]);
+    ctx.set_loc(schedule_func, ctx.op(f).loc().clone());
+    let schedule = msc_builtin::body(ctx, schedule_func);
+    let args = ctx.block_args(schedule).to_vec();
+    let (input_args, output_args) = args.split_at(sig.inputs.len());
+    let mut buffers: HashMap<Value, Value> =
+        ctx.block_args(old_body).iter().copied().zip(input_args.iter().copied()).collect();
+
+    // Results returned exactly once, by a value the function computes, are computed in place.
+    let ret = ctx.block_last_op(old_body).filter(|&op| ctx.op(op).name() == func::RETURN.name);
+    let returned: Vec<Value> = ret.map(|r| ctx.op(r).operands().to_vec()).unwrap_or_default();
+    let mut in_place: HashMap<Value, Value> = HashMap::new();
+    for (i, &v) in returned.iter().enumerate() {
+        if returned.iter().filter(|&&w| w == v).count() == 1 {
+            in_place.insert(v, output_args[i]);
+        }
+    }
+
+    let mut kernel_count = 0usize;
+    for op in ops {
+        let view = ctx.op(op);
+        if view.name() == func::RETURN.name {
+            break;
+        }
+        let results = view.results().to_vec();
+        if view.name() == "nn.constant" {
+            let Some(Attribute::Dense(value)) = view.raw_attr("value") else {
+                return Err(vec![Diagnostic::at(ctx, op, "nn.constant without a dense value")]);
+            };
+            let value = value.clone();
+            let mut l = Lowering {
+                ctx,
+                module,
+                op,
+                schedule,
+                buffers: &buffers,
+                outputs: vec![None],
+                kernel_count: &mut kernel_count,
+            };
+            let buffer = l.constant(value).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
+            buffers.insert(results[0], buffer);
+            continue;
+        }
+        let lower = table[view.name()];
+        let outputs = results.iter().map(|r| in_place.get(r).copied()).collect();
+        let mut l = Lowering { ctx, module, op, schedule, buffers: &buffers, outputs, kernel_count: &mut kernel_count };
+        let produced = lower(&mut l).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
+        if produced.len() != results.len() {
+            let msg = format!("lowering gave {} buffers for {} results", produced.len(), results.len());
+            return Err(vec![Diagnostic::at(ctx, op, msg)]);
+        }
+        buffers.extend(results.into_iter().zip(produced));
+    }
+
+    // Copy results that were not computed in place into their output buffers.
+    let ret_op = ret;
+    for (i, &v) in returned.iter().enumerate() {
+        let buffer = buffers[&v];
+        if buffer != output_args[i] {
+            let op = ret_op.expect("returned values come from a return");
+            let mut l = Lowering {
+                ctx,
+                module,
+                op,
+                schedule,
+                buffers: &buffers,
+                outputs: vec![],
+                kernel_count: &mut kernel_count,
+            };
+            copy(&mut l, buffer, output_args[i]);
+        }
+    }
+    let mut b = Builder::at_end(ctx, schedule);
+    func::Return::new().build(&mut b).map_err(|e| vec![Diagnostic::global(e)])?;
+    ctx.erase_op(f);
+    ctx.set_attr(schedule_func, "sym_name", Attribute::string(name));
+    Ok(())
+}
