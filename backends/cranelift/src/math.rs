@@ -107,9 +107,27 @@ impl M<'_, '_> {
     }
     /// `2^k` for an integer `k` in [-126, 127].
     fn pow2(&mut self, k: Value) -> Value {
-        let biased = self.fb.ins().iadd_imm_s(k, 127);
-        let bits = self.fb.ins().ishl_imm_s(biased, 23);
+        let biased = self.iaddc(k, 127);
+        let bits = self.shift(Shift::Left, biased, 23);
         self.float(bits)
+    }
+    /// Integer `a + c` (immediate forms do not exist for vectors).
+    fn iaddc(&mut self, a: Value, c: i64) -> Value {
+        let c = self.ic(c);
+        self.fb.ins().iadd(a, c)
+    }
+    fn bandc(&mut self, a: Value, c: i64) -> Value {
+        let c = self.ic(c);
+        self.fb.ins().band(a, c)
+    }
+    /// A shift by a constant (vector shifts take a scalar amount).
+    fn shift(&mut self, kind: Shift, a: Value, n: i64) -> Value {
+        let n = self.fb.ins().iconst(types::I32, n);
+        match kind {
+            Shift::Left => self.fb.ins().ishl(a, n),
+            Shift::Logical => self.fb.ins().ushr(a, n),
+            Shift::Arithmetic => self.fb.ins().sshr(a, n),
+        }
     }
     fn to_int(&mut self, a: Value) -> Value {
         self.fb.ins().fcvt_to_sint_sat(self.ty.as_int(), a)
@@ -117,6 +135,13 @@ impl M<'_, '_> {
     fn to_float(&mut self, i: Value) -> Value {
         self.fb.ins().fcvt_from_sint(self.ty, i)
     }
+}
+
+#[derive(Clone, Copy)]
+enum Shift {
+    Left,
+    Logical,
+    Arithmetic,
 }
 
 /// `math.<name>` of `x` (and `y` for `powf`) for F32 or F32X4 values.
@@ -161,7 +186,7 @@ fn exp(m: &mut M<'_, '_>, x: Value) -> Value {
     let p = m.addc(p, 1.0);
     // Scale by 2^n in two steps so that subnormal results round once and 2^128 overflows.
     let ni = m.to_int(n);
-    let n1 = m.fb.ins().sshr_imm_s(ni, 1);
+    let n1 = m.shift(Shift::Arithmetic, ni, 1);
     let n2 = m.fb.ins().isub(ni, n1);
     let s1 = m.pow2(n1);
     let s2 = m.pow2(n2);
@@ -174,9 +199,9 @@ fn log(m: &mut M<'_, '_>, x: Value) -> Value {
     let scaled = m.mulc(x, 8388608.0);
     let xs = m.sel(is_sub, scaled, x);
     let bits = m.bits(xs);
-    let e = m.fb.ins().ushr_imm_s(bits, 23);
-    let e = m.fb.ins().band_imm_s(e, 0xff);
-    let e = m.fb.ins().iadd_imm_s(e, -126);
+    let e = m.shift(Shift::Logical, bits, 23);
+    let e = m.bandc(e, 0xff);
+    let e = m.iaddc(e, -126);
     let sub_adjust = m.ic(-23);
     let zero = m.ic(0);
     let adjust = m.sel(is_sub, sub_adjust, zero);
@@ -305,7 +330,7 @@ fn sin_cos(m: &mut M<'_, '_>, x: Value, which: Trig) -> Value {
     let c = m.sub(c, hz);
     let c = m.addc(c, 1.0);
     let q = m.to_int(j);
-    let q = if which == Trig::Cos { m.fb.ins().iadd_imm_s(q, 1) } else { q };
+    let q = if which == Trig::Cos { m.iaddc(q, 1) } else { q };
     let one = m.ic(1);
     let low = m.fb.ins().band(q, one);
     let zero = m.ic(0);
@@ -320,7 +345,7 @@ fn sin_cos(m: &mut M<'_, '_>, x: Value, which: Trig) -> Value {
     // Quadrants 2 and 3 negate: move bit 1 of q to the sign bit.
     let two = m.ic(2);
     let neg = m.fb.ins().band(q, two);
-    let neg = m.fb.ins().ishl_imm_s(neg, 30);
+    let neg = m.shift(Shift::Left, neg, 30);
     let vb = m.bits(v);
     let vb = m.fb.ins().bxor(vb, neg);
     m.float(vb)

@@ -57,13 +57,13 @@ binary_ops! {
     SubI = "arith.subi", SUBI [IntOrIndex];
     /// Integer multiplication (wrapping).
     MulI = "arith.muli", MULI [IntOrIndex];
-    /// Signed integer division rounding toward zero.
+    /// Signed integer division rounding toward zero; division by zero gives 0, `MIN / -1` wraps.
     DivSI = "arith.divsi", DIVSI [IntOrIndex];
-    /// Unsigned integer division.
+    /// Unsigned integer division; division by zero gives 0.
     DivUI = "arith.divui", DIVUI [IntOrIndex];
-    /// Signed remainder with the sign of the dividend.
+    /// Signed remainder with the sign of the dividend; by zero gives 0.
     RemSI = "arith.remsi", REMSI [IntOrIndex];
-    /// Unsigned remainder.
+    /// Unsigned remainder; by zero gives 0.
     RemUI = "arith.remui", REMUI [IntOrIndex];
     /// Signed maximum.
     MaxSI = "arith.maxsi", MAXSI [IntOrIndex];
