@@ -6,13 +6,14 @@ pub mod cse;
 pub mod dce;
 pub mod fold_constants;
 pub mod lower_to_kernel;
+pub mod plan_memory;
 pub mod shape_inference;
 
 use msc_ir::pass::{PassInfo, PassRegistry};
 
 /// Every pass of this crate.
 pub const PASSES: &[PassInfo] =
-    &[canonicalize::INFO, cse::INFO, dce::INFO, fold_constants::INFO, lower_to_kernel::INFO, shape_inference::INFO];
+    &[canonicalize::INFO, cse::INFO, dce::INFO, fold_constants::INFO, lower_to_kernel::INFO, plan_memory::INFO, shape_inference::INFO];
 
 /// A registry holding every pass of this crate.
 pub fn registry() -> PassRegistry {

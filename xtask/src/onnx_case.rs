@@ -94,7 +94,8 @@ pub struct OutputError {
 pub enum Backend {
     /// The `nn` reference interpreter.
     Interp,
-    /// `lower-to-kernel`, then the kernel-level interpreter: checks the lowering alone.
+    /// `lower-to-kernel` and `plan-memory`, then the kernel-level interpreter: checks the lowering
+    /// and the memory plan without machine code.
     KernelInterp,
 }
 
@@ -146,10 +147,12 @@ fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<V
         let name = ctx.op(imported.func).string("sym_name").map_err(|e| Failure::new(FailClass::ImportError, e))?;
         let signature =
             msc_builtin::func::signature(ctx.op(imported.func)).map_err(|e| Failure::new(FailClass::ImportError, e))?;
-        msc_passes::lower_to_kernel::lower_module(ctx, module).map_err(|diagnostics| {
-            let text: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
-            Failure::new(FailClass::UnsupportedOp, text.join("\n"))
-        })?;
+        let text = |diagnostics: Vec<msc_ir::Diagnostic>| {
+            diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+        };
+        msc_passes::lower_to_kernel::lower_module(ctx, module)
+            .map_err(|d| Failure::new(FailClass::UnsupportedOp, text(d)))?;
+        msc_passes::plan_memory::plan_module(ctx, module).map_err(|d| Failure::new(FailClass::RunError, text(d)))?;
         lowered = Some((name, signature));
     }
     let mut errors = Vec::new();

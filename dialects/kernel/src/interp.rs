@@ -39,6 +39,15 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
     if args.len() != buffers.len() {
         return Err(format!("{entry} takes {} buffers, {} given", args.len(), buffers.len()));
     }
+    // A planned function (memory planning set `kernel.arena_size` and each alloc's `offset`) runs
+    // with all its allocations in one arena, so a bad plan shows up as wrong results.
+    let arena = match ctx.op(func).raw_attr("kernel.arena_size") {
+        Some(Attribute::Int(size)) => {
+            buffers.push(vec![0; usize::try_from(*size).map_err(|_| "bad kernel.arena_size")?]);
+            Some(buffers.len() - 1)
+        }
+        _ => None,
+    };
     let mut env: HashMap<Value, BufRef> = HashMap::new();
     for (i, &arg) in args.iter().enumerate() {
         let ty = memref_type(ctx.value_type(arg))?;
@@ -60,8 +69,21 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
             );
         } else if name == memref::ALLOC.name {
             let ty = memref_type(op.result_type(0))?;
-            buffers.push(vec![0; ty.size_in_bytes().ok_or("allocation too large")? as usize]);
-            env.insert(op.result(0), BufRef { buffer: buffers.len() - 1, offset: 0, ty });
+            let size = ty.size_in_bytes().ok_or("allocation too large")? as usize;
+            let place = match (arena, op.raw_attr("offset")) {
+                (Some(arena), Some(Attribute::Int(offset))) => {
+                    let offset = *offset as usize;
+                    if offset.checked_add(size).is_none_or(|end| end > buffers[arena].len()) {
+                        return Err(format!("allocation at {offset} of {size} bytes is outside the arena"));
+                    }
+                    BufRef { buffer: arena, offset, ty }
+                }
+                _ => {
+                    buffers.push(vec![0; size]);
+                    BufRef { buffer: buffers.len() - 1, offset: 0, ty }
+                }
+            };
+            env.insert(op.result(0), place);
         } else if name == kernel::VIEW.name {
             let source = env[&op.operand(0)].clone();
             let offset = source.offset + op.int("offset")? as usize;

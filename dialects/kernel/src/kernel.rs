@@ -36,12 +36,13 @@ declare_op! {
 }
 
 declare_op! {
-    /// Runs kernel function `callee` over tiles `[0, tiles)` on the given buffers.
+    /// Runs kernel function `callee` over tiles `[0, tiles)` on the given buffers. `op_type` names
+    /// the op the kernel implements (`nn.conv`), for profiles.
     ///
     /// Example: `"kernel.launch"(%x, %w, %y) {callee = @conv_0, tiles = 64} : (memref<...>, memref<...>, memref<...>) -> ()`
     pub Launch = "kernel.launch", LAUNCH {
         variadic { buffers: ANY }
-        attributes { callee: msc_ir::SymbolRef = Required, tiles: i64 = Required }
+        attributes { callee: msc_ir::SymbolRef = Required, tiles: i64 = Required, op_type: String = Optional }
         verify: Some(verify_launch),
     }
 }

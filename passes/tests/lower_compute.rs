@@ -1,0 +1,241 @@
+//! `lower-to-kernel` for the compute-heavy families (linalg, conv, pool, reduce, normalize): each
+//! case lowers one nn function, runs it with the kernel interpreter and compares with the
+//! reference interpreter (floats within a small tolerance: the lowering accumulates in f32).
+
+use msc_ir::verifier::verify;
+use msc_ir::{Context, OpId, PrintOptions, Registry, parse_source, print_op};
+use msc_nn_kernels::{Data, Tensor};
+use std::sync::Arc;
+
+fn registry() -> Arc<Registry> {
+    let mut registry = msc_nn::standard_registry();
+    msc_kernel::register(&mut registry).unwrap();
+    Arc::new(registry)
+}
+
+/// A module with one function `@f` taking `inputs` (types) as `%a0, %a1, ...`, running `body`
+/// and returning `results` (name, type).
+fn module(inputs: &[&str], body: &str, results: &[(&str, &str)]) -> String {
+    let args: Vec<String> = inputs.iter().enumerate().map(|(i, t)| format!("%a{i}: {t}")).collect();
+    let names: Vec<&str> = results.iter().map(|r| r.0).collect();
+    let types: Vec<&str> = results.iter().map(|r| r.1).collect();
+    format!(
+        r#""builtin.module"() ({{
+  "func.func"() ({{
+  ^bb0({}):
+{body}
+    "func.return"({}) : ({}) -> ()
+  }}) {{function_type = ({}) -> ({}), sym_name = "f"}} : () -> ()
+}}) : () -> ()"#,
+        args.join(", "),
+        names.join(", "),
+        types.join(", "),
+        inputs.join(", "),
+        types.join(", ")
+    )
+}
+
+/// Lowers `src`, runs both interpreters on `inputs` and compares the outputs.
+fn check(src: &str, inputs: &[Tensor]) {
+    let mut ctx = Context::new(registry());
+    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}\n{src}"))[0];
+    let body = msc_builtin::body(&ctx, module);
+    let func: OpId = ctx.block_ops(body).next().unwrap();
+    let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, module)
+        .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
+    let text = print_op(&ctx, module, &PrintOptions::default());
+    verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
+    let mut buffers: Vec<Vec<u8>> = inputs.iter().map(|t| t.data().to_le_bytes()).collect();
+    // Outputs start as garbage, so a lowering that relies on zeroed outputs fails.
+    buffers.extend(expected.iter().map(|t| vec![0x7fu8; t.data().to_le_bytes().len()]));
+    msc_kernel::interp::run_program(&ctx, module, "f", &mut buffers).unwrap_or_else(|e| panic!("{text}\n{e}"));
+    for (i, t) in expected.iter().enumerate() {
+        let got = Tensor::new(t.shape().to_vec(), Data::from_le_bytes(t.dtype(), &buffers[inputs.len() + i]).unwrap())
+            .unwrap();
+        if t.dtype().is_float() {
+            for (k, (g, w)) in got.to_f64().iter().zip(t.to_f64()).enumerate() {
+                let close = (g - w).abs() <= 1e-5 + 1e-4 * w.abs() || (g.is_nan() && w.is_nan());
+                assert!(close, "output {i} element {k}: got {g}, expected {w}\n{src}");
+            }
+        } else {
+            assert_eq!(got.data(), t.data(), "output {i}\n{src}");
+        }
+    }
+}
+
+/// Deterministic values in [-2, 2) of the given shape.
+fn data(shape: &[usize], seed: u64) -> Tensor {
+    let n: usize = shape.iter().product();
+    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let values = (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 4.0 - 2.0
+        })
+        .collect();
+    Tensor::new(shape.to_vec(), Data::F32(values)).unwrap()
+}
+
+fn ty(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    if dims.is_empty() { "tensor<f32>".into() } else { format!("tensor<{}xf32>", dims.join("x")) }
+}
+
+/// One op on f32 operands of `shapes` giving one f32 result of `out`.
+fn unary_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) {
+    let types: Vec<String> = shapes.iter().map(|s| ty(s)).collect();
+    let operands: Vec<String> = (0..shapes.len()).map(|i| format!("%a{i}")).collect();
+    let body = format!(
+        "    %y = \"{op}\"({}) {attrs} : ({}) -> {}",
+        operands.join(", "),
+        types.join(", "),
+        ty(out)
+    );
+    let type_refs: Vec<&str> = types.iter().map(String::as_str).collect();
+    let src = module(&type_refs, &body, &[("%y", &ty(out))]);
+    let inputs: Vec<Tensor> = shapes.iter().enumerate().map(|(i, s)| data(s, i as u64 + 1)).collect();
+    check(&src, &inputs);
+}
+
+#[test]
+fn matmul_broadcasts_batches_and_promotes_vectors() {
+    unary_case("nn.matmul", "", &[&[2, 1, 2, 3], &[3, 3, 5]], &[2, 3, 2, 5]);
+    unary_case("nn.matmul", "", &[&[3], &[2, 3, 4]], &[2, 4]);
+    unary_case("nn.matmul", "", &[&[4, 3], &[3]], &[4]);
+    unary_case("nn.matmul", "", &[&[3], &[3]], &[]);
+    unary_case("nn.matmul", "", &[&[2, 0], &[0, 3]], &[2, 3]);
+}
+
+#[test]
+fn gemm_transposes_scales_and_broadcasts_c() {
+    let attrs = "{alpha = 0.5, beta = 2.0, trans_a = 1, trans_b = 1}";
+    unary_case("nn.gemm", attrs, &[&[3, 2], &[5, 3], &[5]], &[2, 5]);
+    unary_case("nn.gemm", "", &[&[2, 3], &[3, 4], &[2, 1]], &[2, 4]);
+    unary_case("nn.gemm", "{trans_b = 1}", &[&[2, 3], &[4, 3]], &[2, 4]);
+}
+
+#[test]
+fn conv_with_padding_strides_dilations_groups_and_bias() {
+    let attrs = "{pads = [1, 0, 2, 1], strides = [2, 1], dilations = [1, 2]}";
+    unary_case("nn.conv", attrs, &[&[2, 3, 7, 6], &[4, 3, 3, 2], &[4]], &[2, 4, 5, 5]);
+    // Depthwise, SAME_UPPER.
+    let attrs = "{auto_pad = \"SAME_UPPER\", group = 4, strides = [2, 2]}";
+    unary_case("nn.conv", attrs, &[&[1, 4, 5, 5], &[4, 1, 3, 3]], &[1, 4, 3, 3]);
+    unary_case("nn.conv", "{group = 2, pads = [1, 1]}", &[&[1, 4, 5], &[6, 2, 3]], &[1, 6, 5]);
+    unary_case("nn.conv", "{pads = [0, 1, 0, 1, 0, 1]}", &[&[1, 2, 3, 3, 3], &[2, 2, 2, 2, 2]], &[1, 2, 2, 3, 2]);
+}
+
+#[test]
+fn conv_transpose_with_strides_output_padding_and_groups() {
+    let attrs = "{strides = [2, 2], output_padding = [1, 0], pads = [1, 0, 0, 1]}";
+    unary_case("nn.conv_transpose", attrs, &[&[1, 2, 3, 3], &[2, 3, 3, 3], &[3]], &[1, 3, 7, 6]);
+    let attrs = "{group = 2, strides = [3], dilations = [2]}";
+    unary_case("nn.conv_transpose", attrs, &[&[2, 4, 3], &[4, 1, 2]], &[2, 2, 9]);
+}
+
+#[test]
+fn max_pool_values_and_indices() {
+    let x = ty(&[1, 2, 5, 6]);
+    for (attrs, out) in [
+        ("{kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]}", [1, 2, 3, 3]),
+        ("{kernel_shape = [2, 2], ceil_mode = 1, strides = [2, 2], storage_order = 1}", [1, 2, 3, 3]),
+        ("{kernel_shape = [2, 2], dilations = [2, 2]}", [1, 2, 3, 4]),
+    ] {
+        let (y, i) = (ty(&out), ty(&out).replace("f32", "i64"));
+        let body = format!("    %y, %i = \"nn.max_pool\"(%a0) {attrs} : ({x}) -> ({y}, {i})");
+        check(&module(&[&x], &body, &[("%y", &y), ("%i", &i)]), &[data(&[1, 2, 5, 6], 3)]);
+    }
+}
+
+#[test]
+fn average_and_lp_pools() {
+    let attrs = "{kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]}";
+    unary_case("nn.average_pool", attrs, &[&[1, 2, 5, 6]], &[1, 2, 3, 3]);
+    let attrs = "{kernel_shape = [3, 3], pads = [1, 1, 1, 1], count_include_pad = 1, ceil_mode = 1, strides = [2, 2]}";
+    unary_case("nn.average_pool", attrs, &[&[1, 2, 6, 6]], &[1, 2, 4, 4]);
+    unary_case("nn.lp_pool", "{kernel_shape = [2], p = 3}", &[&[2, 3, 5]], &[2, 3, 4]);
+    unary_case("nn.lp_pool", "{kernel_shape = [2, 2], pads = [1, 1, 1, 1]}", &[&[1, 1, 3, 3]], &[1, 1, 4, 4]);
+    unary_case("nn.global_average_pool", "", &[&[2, 3, 4, 5]], &[2, 3, 1, 1]);
+    unary_case("nn.global_max_pool", "", &[&[2, 3, 4]], &[2, 3, 1]);
+    unary_case("nn.global_lp_pool", "{p = 3}", &[&[1, 3, 2, 2]], &[1, 3, 1, 1]);
+}
+
+/// `op` over constant `axes` of a [2, 3, 4] input.
+fn reduce_case(op: &str, axes: &[i64], attrs: &str, out: &[usize]) {
+    let x = ty(&[2, 3, 4]);
+    let axes_text: Vec<String> = axes.iter().map(|a| a.to_string()).collect();
+    let body = format!(
+        "    %axes = \"nn.constant\"() {{value = dense<[{}]> : tensor<{}xi64>}} : () -> tensor<{}xi64>\n    %y = \"{op}\"(%a0, %axes) {attrs} : ({x}, tensor<{}xi64>) -> {}",
+        axes_text.join(", "),
+        axes.len(),
+        axes.len(),
+        axes.len(),
+        ty(out)
+    );
+    check(&module(&[&x], &body, &[("%y", &ty(out))]), &[data(&[2, 3, 4], 7)]);
+}
+
+#[test]
+fn reductions_over_axes() {
+    for op in [
+        "nn.reduce_sum",
+        "nn.reduce_mean",
+        "nn.reduce_max",
+        "nn.reduce_min",
+        "nn.reduce_prod",
+        "nn.reduce_l1",
+        "nn.reduce_l2",
+        "nn.reduce_log_sum_exp",
+        "nn.reduce_sum_square",
+    ] {
+        reduce_case(op, &[-1], "", &[2, 3, 1]);
+        reduce_case(op, &[0, 2], "{keepdims = 0}", &[3]);
+        reduce_case(op, &[1], "{keepdims = 0}", &[2, 4]);
+        reduce_case(op, &[], "", &[1, 1, 1]);
+    }
+    reduce_case("nn.reduce_sum", &[], "{noop_with_empty_axes = 1}", &[2, 3, 4]);
+    unary_case("nn.reduce_sum", "{keepdims = 0}", &[&[3, 0]], &[]);
+}
+
+#[test]
+fn arg_extremes_and_cumsum() {
+    let x = ty(&[2, 3, 4]);
+    let input = Tensor::new(vec![2, 3, 4], Data::F32((0..24).map(|i| ((i * 7) % 5) as f32).collect())).unwrap();
+    for (op, attrs, out) in [
+        ("nn.arg_max", "{axis = 1}", "tensor<2x1x4xi64>"),
+        ("nn.arg_min", "{axis = -1, keepdims = 0, select_last_index = 1}", "tensor<2x3xi64>"),
+        ("nn.arg_max", "{axis = 2, select_last_index = 1}", "tensor<2x3x1xi64>"),
+    ] {
+        let body = format!("    %y = \"{op}\"(%a0) {attrs} : ({x}) -> {out}");
+        check(&module(&[&x], &body, &[("%y", out)]), std::slice::from_ref(&input));
+    }
+    for attrs in ["", "{exclusive = 1}", "{reverse = 1}", "{exclusive = 1, reverse = 1}"] {
+        let body = format!(
+            "    %axis = \"nn.constant\"() {{value = dense<1> : tensor<i64>}} : () -> tensor<i64>\n    %y = \"nn.cumsum\"(%a0, %axis) {attrs} : ({x}, tensor<i64>) -> {x}"
+        );
+        check(&module(&[&x], &body, &[("%y", &x)]), std::slice::from_ref(&input));
+    }
+}
+
+#[test]
+fn softmax_family_along_axes() {
+    for op in ["nn.softmax", "nn.log_softmax", "nn.hardmax"] {
+        unary_case(op, "", &[&[2, 3, 4]], &[2, 3, 4]);
+        unary_case(op, "{axis = 1}", &[&[2, 3, 4]], &[2, 3, 4]);
+        unary_case(op, "{axis = 0}", &[&[2, 1, 4]], &[2, 1, 4]);
+    }
+    unary_case("nn.lp_normalization", "{axis = 1, p = 1}", &[&[2, 3, 4]], &[2, 3, 4]);
+    unary_case("nn.lp_normalization", "", &[&[2, 3, 4]], &[2, 3, 4]);
+}
+
+#[test]
+fn norms() {
+    unary_case("nn.batch_norm", "", &[&[2, 3, 2, 2], &[3], &[3], &[3], &[3]], &[2, 3, 2, 2]);
+    unary_case("nn.instance_norm", "", &[&[2, 3, 5], &[3], &[3]], &[2, 3, 5]);
+    unary_case("nn.group_norm", "{num_groups = 2}", &[&[2, 4, 3], &[4], &[4]], &[2, 4, 3]);
+    unary_case("nn.layer_norm", "{axis = -2}", &[&[2, 3, 4], &[3, 4], &[4]], &[2, 3, 4]);
+    unary_case("nn.layer_norm", "", &[&[2, 3, 4], &[4]], &[2, 3, 4]);
+    unary_case("nn.mean_variance_normalization", "", &[&[2, 3, 2, 2]], &[2, 3, 2, 2]);
+    unary_case("nn.lrn", "{size = 3}", &[&[2, 5, 2, 2]], &[2, 5, 2, 2]);
+}

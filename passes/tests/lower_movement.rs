@@ -1,0 +1,388 @@
+//! `lower-to-kernel` of the data movement, indexing and resize ops: each case is lowered, verified,
+//! and run by the kernel interpreter, which must agree with the reference interpreter (exactly,
+//! except resize's interpolating modes, which compute in f32 where the reference uses f64).
+
+use msc_ir::verifier::verify;
+use msc_ir::{Context, OpId, PrintOptions, Registry, parse_source, print_op};
+use msc_nn_kernels::{DType, Data, Tensor};
+use std::sync::Arc;
+
+fn registry() -> Arc<Registry> {
+    let mut registry = msc_nn::standard_registry();
+    msc_kernel::register(&mut registry).unwrap();
+    Arc::new(registry)
+}
+
+/// A module with one function `@f` of `inputs` (named `%a0`, `%a1`, ...) returning `outputs`,
+/// whose body is `body` (ending in `func.return`).
+fn module(inputs: &[&str], outputs: &[&str], body: &str) -> String {
+    let args: Vec<String> = inputs.iter().enumerate().map(|(i, t)| format!("%a{i}: {t}")).collect();
+    format!(
+        r#""builtin.module"() ({{
+  "func.func"() ({{
+  ^bb0({}):
+{body}
+  }}) {{function_type = ({}) -> ({}), sym_name = "f"}} : () -> ()
+}}) : () -> ()"#,
+        args.join(", "),
+        inputs.join(", "),
+        outputs.join(", ")
+    )
+}
+
+/// Lowers `src`, runs both interpreters on `inputs`, and checks the outputs agree to `tolerance`
+/// (relative, 0 for bit-exact). Returns the lowered IR text.
+fn check_within(src: &str, inputs: &[Tensor], tolerance: f64) -> String {
+    let mut ctx = Context::new(registry());
+    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}"))[0];
+    let func = function(&ctx, module);
+    let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, module)
+        .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
+    let text = print_op(&ctx, module, &PrintOptions::default());
+    verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
+    let mut buffers: Vec<Vec<u8>> = inputs.iter().map(|t| t.data().to_le_bytes()).collect();
+    buffers.extend(expected.iter().map(|t| vec![0u8; t.data().to_le_bytes().len()]));
+    msc_kernel::interp::run_program(&ctx, module, "f", &mut buffers).unwrap_or_else(|e| panic!("{text}\n{e}"));
+    for (i, t) in expected.iter().enumerate() {
+        let got = Data::from_le_bytes(t.dtype(), &buffers[inputs.len() + i]).unwrap();
+        if tolerance == 0.0 {
+            assert_eq!(&got, t.data(), "output {i}\n{text}");
+        } else {
+            for (g, e) in got.to_f64().iter().zip(t.data().to_f64()) {
+                assert!((g - e).abs() <= tolerance * e.abs().max(1.0), "output {i}: {g} vs {e}\n{text}");
+            }
+        }
+    }
+    text
+}
+
+fn check(src: &str, inputs: &[Tensor]) -> String {
+    check_within(src, inputs, 0.0)
+}
+
+/// Lowering `src` fails with a message containing `message`.
+fn check_error(src: &str, message: &str) {
+    let mut ctx = Context::new(registry());
+    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}"))[0];
+    let errors = msc_passes::lower_to_kernel::lower_module(&mut ctx, module).unwrap_err();
+    let text = errors.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
+    assert!(text.contains(message), "{text}");
+}
+
+fn function(ctx: &Context, module: OpId) -> OpId {
+    let body = msc_builtin::body(ctx, module);
+    ctx.block_ops(body).next().unwrap()
+}
+
+/// An f32 tensor of `shape` holding 0, 1, 2, ... (minus 7, so some are negative).
+fn ramp(shape: &[usize]) -> Tensor {
+    let n: usize = shape.iter().product();
+    Tensor::from_f64(DType::F32, shape.to_vec(), &(0..n).map(|i| i as f64 - 7.0).collect::<Vec<_>>()).unwrap()
+}
+
+fn ints(dtype: DType, shape: &[usize], values: &[i64]) -> Tensor {
+    Tensor::from_i64(dtype, shape.to_vec(), values).unwrap()
+}
+
+/// `%name = nn.constant` of i64 `values` (1-D).
+fn consts(name: &str, values: &[i64]) -> String {
+    let list: Vec<String> = values.iter().map(i64::to_string).collect();
+    let n = values.len();
+    format!(
+        "    %{name} = \"nn.constant\"() {{value = dense<[{}]> : tensor<{n}xi64>}} : () -> tensor<{n}xi64>\n",
+        list.join(", ")
+    )
+}
+
+/// A one-op function: `op` on `inputs` (given as `%a0`, ...) plus `extra` operands (e.g. constants
+/// defined in `prelude`), with attributes `attrs`, returning `output`.
+fn one_op(op: &str, inputs: &[&str], prelude: &str, extra: &[&str], attrs: &str, output: &str) -> String {
+    let mut operands: Vec<String> = (0..inputs.len()).map(|i| format!("%a{i}")).collect();
+    let mut types: Vec<String> = inputs.iter().map(|t| t.to_string()).collect();
+    for e in extra {
+        let (name, ty) = e.split_once(':').unwrap();
+        operands.push(name.trim().to_string());
+        types.push(ty.trim().to_string());
+    }
+    let attrs = if attrs.is_empty() { String::new() } else { format!(" {{{attrs}}}") };
+    let body = format!(
+        "{prelude}    %y = \"nn.{op}\"({}){attrs} : ({}) -> {output}\n    \"func.return\"(%y) : ({output}) -> ()",
+        operands.join(", "),
+        types.join(", ")
+    );
+    module(inputs, &[output], &body)
+}
+
+#[test]
+fn reshapes_are_views() {
+    let src = one_op("flatten", &["tensor<2x3x4xf32>"], "", &[], "axis = 2", "tensor<6x4xf32>");
+    let text = check(&src, &[ramp(&[2, 3, 4])]);
+    assert!(text.contains("kernel.view"), "{text}");
+    let src = one_op(
+        "unsqueeze",
+        &["tensor<3xf32>"],
+        &consts("axes", &[0, -1]),
+        &["%axes: tensor<2xi64>"],
+        "",
+        "tensor<1x3x1xf32>",
+    );
+    check(&src, &[ramp(&[3])]);
+}
+
+#[test]
+fn transposes() {
+    for (perm, shape, out) in [
+        ("[1, 0, 2]", [5, 7, 1], "tensor<7x5x1xf32>"),
+        ("[0, 2, 1]", [2, 3, 4], "tensor<2x4x3xf32>"),
+        ("[2, 0, 1]", [1, 3, 2], "tensor<2x1x3xf32>"),
+    ] {
+        let input = format!("tensor<{}x{}x{}xf32>", shape[0], shape[1], shape[2]);
+        check(&one_op("transpose", &[&input], "", &[], &format!("perm = {perm}"), out), &[ramp(&shape)]);
+    }
+    // No perm reverses the axes; a rank-0 transpose copies.
+    check(&one_op("transpose", &["tensor<2x3x4xi64>"], "", &[], "", "tensor<4x3x2xi64>"), &[ints(
+        DType::I64,
+        &[2, 3, 4],
+        &(0..24).collect::<Vec<_>>(),
+    )]);
+    check(&one_op("transpose", &["tensor<f32>"], "", &[], "", "tensor<f32>"), &[ramp(&[])]);
+}
+
+#[test]
+fn concat_with_empty_and_negative_axis() {
+    let body = r#"    %y = "nn.concat"(%a0, %a1, %a2) {axis = -1} : (tensor<2x1xf32>, tensor<2x0xf32>, tensor<2x3xf32>) -> tensor<2x4xf32>
+    "func.return"(%y) : (tensor<2x4xf32>) -> ()"#;
+    let src = module(&["tensor<2x1xf32>", "tensor<2x0xf32>", "tensor<2x3xf32>"], &["tensor<2x4xf32>"], body);
+    check(&src, &[ramp(&[2, 1]), ramp(&[2, 0]), ramp(&[2, 3])]);
+}
+
+#[test]
+fn split_into_views_and_copies() {
+    // Along axis 0 the pieces are views; along axis 1 copies; a piece may be empty.
+    for (axis, split, outs) in [
+        (0, vec![1, 3], ["tensor<1x5xf32>", "tensor<3x5xf32>", ""]),
+        (1, vec![2, 0, 3], ["tensor<4x2xf32>", "tensor<4x0xf32>", "tensor<4x3xf32>"]),
+    ] {
+        let outs: Vec<&str> = outs.into_iter().filter(|o| !o.is_empty()).collect();
+        let names: Vec<String> = (0..outs.len()).map(|i| format!("%y{i}")).collect();
+        let body = format!(
+            "{}    {} = \"nn.split\"(%a0, %s) {{axis = {axis}}} : (tensor<4x5xf32>, tensor<{}xi64>) -> ({})\n    \"func.return\"({}) : ({}) -> ()",
+            consts("s", &split),
+            names.join(", "),
+            split.len(),
+            outs.join(", "),
+            names.join(", "),
+            outs.join(", ")
+        );
+        check(&module(&["tensor<4x5xf32>"], &outs, &body), &[ramp(&[4, 5])]);
+    }
+}
+
+#[test]
+fn slices_with_negative_steps_and_clamping() {
+    let cases: [(&[i64], &[i64], &[i64], &[i64], &str); 4] = [
+        (&[-1], &[i64::MIN], &[1], &[-2], "tensor<3x3x4xf32>"),
+        (&[8, 1], &[2, 100], &[0, 2], &[-3, 1], "tensor<2x5x3xf32>"),
+        (&[20], &[-30], &[-1], &[-1], "tensor<3x5x1xf32>"),
+        (&[0, 0], &[0, 10], &[0, 1], &[1, 1], "tensor<0x5x4xf32>"),
+    ];
+    for (starts, ends, axes, steps, out) in cases {
+        let prelude = consts("st", starts) + &consts("en", ends) + &consts("ax", axes) + &consts("sp", steps);
+        let n = starts.len();
+        let t = format!("tensor<{n}xi64>");
+        let extra = [format!("%st: {t}"), format!("%en: {t}"), format!("%ax: {t}"), format!("%sp: {t}")];
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let src = one_op(
+            "slice",
+            &["tensor<3x5x4xf32>"],
+            &prelude,
+            &extra,
+            "operandSegmentSizes = [1, 1, 1, 1, 1]",
+            out,
+        );
+        check(&src, &[ramp(&[3, 5, 4])]);
+    }
+}
+
+#[test]
+fn pads_in_every_mode() {
+    for mode in ["constant", "reflect", "edge", "wrap"] {
+        // Grow rows by 2 and 1, crop a column at the start and grow 3 at the end.
+        let src = one_op(
+            "pad",
+            &["tensor<2x3xf32>"],
+            &consts("p", &[2, -1, 1, 3]),
+            &["%p: tensor<4xi64>"],
+            &format!("mode = \"{mode}\", operandSegmentSizes = [1, 1, 0, 0]"),
+            "tensor<5x5xf32>",
+        );
+        check(&src, &[ramp(&[2, 3])]);
+    }
+    // A constant value and axes; an i1 tensor.
+    let prelude = consts("p", &[1, 2]) + &consts("ax", &[-1]);
+    let src = one_op(
+        "pad",
+        &["tensor<2x3xf32>", "tensor<f32>"],
+        &prelude,
+        &["%p: tensor<2xi64>", "%ax: tensor<1xi64>"],
+        "operandSegmentSizes = [1, 1, 1, 1]",
+        "tensor<2x6xf32>",
+    );
+    let src = src.replace("(%a0, %a1, %p, %ax)", "(%a0, %p, %a1, %ax)").replace(
+        "(tensor<2x3xf32>, tensor<f32>, tensor<2xi64>, tensor<1xi64>)",
+        "(tensor<2x3xf32>, tensor<2xi64>, tensor<f32>, tensor<1xi64>)",
+    );
+    check(&src, &[ramp(&[2, 3]), Tensor::scalar(DType::F32, 9.5)]);
+    let src = one_op(
+        "pad",
+        &["tensor<3xi1>"],
+        &consts("p", &[1, 0]),
+        &["%p: tensor<2xi64>"],
+        "operandSegmentSizes = [1, 1, 0, 0]",
+        "tensor<4xi1>",
+    );
+    check(&src, &[ints(DType::Bool, &[3], &[1, 0, 1])]);
+}
+
+#[test]
+fn tile_expand_and_blocks() {
+    let src = one_op("tile", &["tensor<2x3xf32>"], &consts("r", &[2, 3]), &["%r: tensor<2xi64>"], "", "tensor<4x9xf32>");
+    check(&src, &[ramp(&[2, 3])]);
+    let src =
+        one_op("expand", &["tensor<3x1xf32>"], &consts("s", &[2, 1, 5]), &["%s: tensor<3xi64>"], "", "tensor<2x3x5xf32>");
+    check(&src, &[ramp(&[3, 1])]);
+    for mode in ["DCR", "CRD"] {
+        let attrs = format!("blocksize = 2, mode = \"{mode}\"");
+        check(&one_op("depth_to_space", &["tensor<1x8x2x3xf32>"], "", &[], &attrs, "tensor<1x2x4x6xf32>"), &[ramp(
+            &[1, 8, 2, 3],
+        )]);
+    }
+    check(&one_op("space_to_depth", &["tensor<2x2x4x6xf32>"], "", &[], "blocksize = 2", "tensor<2x8x2x3xf32>"), &[
+        ramp(&[2, 2, 4, 6]),
+    ]);
+}
+
+#[test]
+fn gathers_with_negative_and_out_of_range_indices() {
+    let src = one_op("gather", &["tensor<3x4xf32>", "tensor<2x2xi32>"], "", &[], "axis = 0", "tensor<2x2x4xf32>");
+    check(&src, &[ramp(&[3, 4]), ints(DType::I32, &[2, 2], &[0, -1, 2, -3])]);
+    let src = one_op("gather", &["tensor<3x4xf32>", "tensor<i64>"], "", &[], "axis = -1", "tensor<3xf32>");
+    check(&src, &[ramp(&[3, 4]), ints(DType::I64, &[], &[-2])]);
+    let src = one_op("gather_elements", &["tensor<3x3xf32>", "tensor<2x3xi64>"], "", &[], "axis = 0", "tensor<2x3xf32>");
+    check(&src, &[ramp(&[3, 3]), ints(DType::I64, &[2, 3], &[1, 2, 0, 2, -3, -1])]);
+    let src = one_op("gather_elements", &["tensor<2x3xf32>", "tensor<2x2xi64>"], "", &[], "axis = 1", "tensor<2x2xf32>");
+    check(&src, &[ramp(&[2, 3]), ints(DType::I64, &[2, 2], &[2, 0, -1, 1])]);
+    let src = one_op("gather_nd", &["tensor<2x2x3xf32>", "tensor<2x1x2xi64>"], "", &[], "batch_dims = 1", "tensor<2x1xf32>");
+    check(&src, &[ramp(&[2, 2, 3]), ints(DType::I64, &[2, 1, 2], &[-1, 0, 0, 2])]);
+    let src = one_op("gather_nd", &["tensor<2x2x3xf32>", "tensor<3x1xi64>"], "", &[], "", "tensor<3x2x3xf32>");
+    check(&src, &[ramp(&[2, 2, 3]), ints(DType::I64, &[3, 1], &[1, 0, -1])]);
+
+    // Out of range is undefined in ONNX: the reference rejects it, the lowered kernel must only stay
+    // inside its buffers (the interpreter checks every access).
+    let src = one_op("gather", &["tensor<3x4xf32>", "tensor<2xi64>"], "", &[], "axis = 1", "tensor<3x2xf32>");
+    let mut ctx = Context::new(registry());
+    let m = parse_source(&mut ctx, &src, "test.mlir").unwrap()[0];
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, m).unwrap();
+    let mut buffers =
+        vec![ramp(&[3, 4]).data().to_le_bytes(), ints(DType::I64, &[2], &[7, -9]).data().to_le_bytes(), vec![0; 24]];
+    msc_kernel::interp::run_program(&ctx, m, "f", &mut buffers).unwrap();
+}
+
+#[test]
+fn scatters_with_reductions() {
+    for reduction in ["none", "add", "mul", "max", "min"] {
+        let src = one_op(
+            "scatter_nd",
+            &["tensor<4x3xf32>", "tensor<3x1xi64>", "tensor<3x3xf32>"],
+            "",
+            &[],
+            &format!("reduction = \"{reduction}\""),
+            "tensor<4x3xf32>",
+        );
+        check(&src, &[ramp(&[4, 3]), ints(DType::I64, &[3, 1], &[1, -1, 1]), ramp(&[3, 3])]);
+        let src = one_op(
+            "scatter_elements",
+            &["tensor<3x3xi32>", "tensor<2x3xi64>", "tensor<2x3xi32>"],
+            "",
+            &[],
+            &format!("axis = 1, reduction = \"{reduction}\""),
+            "tensor<3x3xi32>",
+        );
+        let data = ints(DType::I32, &[3, 3], &[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        check(&src, &[data, ints(DType::I64, &[2, 3], &[0, 0, -1, 2, 1, 1]), ints(DType::I32, &[2, 3], &[
+            10, 20, 30, 40, 50, 60,
+        ])]);
+    }
+    // Along axis 0 the columns are independent: several tiles may split them.
+    let src = one_op(
+        "scatter_elements",
+        &["tensor<2x5000xf32>", "tensor<3x5000xi64>", "tensor<3x5000xf32>"],
+        "",
+        &[],
+        "axis = 0, reduction = \"add\"",
+        "tensor<2x5000xf32>",
+    );
+    let indices: Vec<i64> = (0..15000).map(|i| (i % 3) as i64 - 1).collect();
+    let text = check(&src, &[ramp(&[2, 5000]), ints(DType::I64, &[3, 5000], &indices), ramp(&[3, 5000])]);
+    assert!(text.contains("tiles = 2"), "{text}");
+}
+
+/// A resize of `input` with constant `scales` (or `sizes` when `sizes` is true) and `attrs`.
+fn resize(input: &str, values: &str, sizes: bool, attrs: &str, output: &str) -> String {
+    let (ty, segments) = if sizes { ("tensor<4xi64>", "[1, 0, 0, 1]") } else { ("tensor<4xf32>", "[1, 0, 1, 0]") };
+    let prelude = format!("    %t = \"nn.constant\"() {{value = dense<{values}> : {ty}}} : () -> {ty}\n");
+    one_op("resize", &[input], &prelude, &[&format!("%t: {ty}")], &format!("{attrs}operandSegmentSizes = {segments}"), output)
+}
+
+#[test]
+fn resize_nearest_is_a_gather() {
+    for nearest in ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"] {
+        for transform in ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"] {
+            let attrs = format!("coordinate_transformation_mode = \"{transform}\", nearest_mode = \"{nearest}\", ");
+            let src =
+                resize("tensor<1x2x3x4xf32>", "[1.0, 1.0, 1.5, 0.75]", false, &attrs, "tensor<1x2x4x3xf32>");
+            let text = check(&src, &[ramp(&[1, 2, 3, 4])]);
+            assert!(text.contains("resize_nearest"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn resize_linear_and_cubic() {
+    for (mode, extra) in [
+        ("linear", ""),
+        ("cubic", ""),
+        ("cubic", "cubic_coeff_a = -0.5 : f64, exclude_outside = 1, "),
+        ("linear", "antialias = 1, "),
+        ("cubic", "antialias = 1, "),
+    ] {
+        for transform in ["half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric"] {
+            let attrs = format!("{extra}coordinate_transformation_mode = \"{transform}\", mode = \"{mode}\", ");
+            let src = resize("tensor<1x2x5x4xf32>", "[1, 2, 3, 7]", true, &attrs, "tensor<1x2x3x7xf32>");
+            check_within(&src, &[ramp(&[1, 2, 5, 4])], 1e-5);
+        }
+    }
+    let src = resize(
+        "tensor<1x1x4x4xf64>",
+        "[1.0, 1.0, 2.0, 0.5]",
+        false,
+        "mode = \"linear\", ",
+        "tensor<1x1x8x2xf64>",
+    );
+    let x = Tensor::from_f64(DType::F64, vec![1, 1, 4, 4], &(0..16).map(|i| i as f64 * 0.3).collect::<Vec<_>>());
+    check_within(&src, &[x.unwrap()], 1e-12);
+}
+
+#[test]
+fn data_dependent_operands_are_reported() {
+    let src = one_op(
+        "slice",
+        &["tensor<4xf32>", "tensor<1xi64>", "tensor<1xi64>"],
+        "",
+        &[],
+        "operandSegmentSizes = [1, 1, 1, 0, 0]",
+        "tensor<?xf32>",
+    );
+    check_error(&src.replace("tensor<?xf32>", "tensor<2xf32>"), "operand `starts` must be a constant");
+}
