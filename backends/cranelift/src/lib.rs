@@ -5,8 +5,8 @@
 //!   the generated code requires (`target.rs`).
 //! - [`compile_kernels`] compiles every kernel function of a lowered module into one
 //!   position-independent code buffer without relocations (`translate.rs` lowers the ops to CLIF,
-//!   `vectorize.rs` emits 4-lane loops, `math.rs` expands `math` functions inline, `half.rs` the
-//!   f16/bf16 conversions).
+//!   `vectorize.rs` emits 4-lane loops, `math.rs` expands `math` functions and `remf` inline,
+//!   `half.rs` the f16/bf16 conversions, `emit.rs` holds scalar/vector-generic CLIF helpers).
 //! - [`emit_object`] writes an ELF relocatable object with the kernels, the weights and an entry
 //!   function `msc_model_run` that runs a schedule (`object.rs`).
 //!

@@ -90,15 +90,16 @@ pub fn emit_object(
         let [inputs, outputs, arena] = [0, 1, 2].map(|i| fb.block_params(block)[i]);
         let weights_base = fb.ins().symbol_value(ptr, weights_gv);
         let max_args = plan.iter().map(|s| s.args.len()).max().unwrap_or(0).max(1);
-        let slot_size =
-            u32::try_from(max_args * ptr.bytes() as usize).map_err(|_| Error::Plan("too many arguments".into()))?;
+        let slot_size = i32::try_from(max_args * ptr.bytes() as usize)
+            .map_err(|_| Error::Plan(format!("a step with {max_args} arguments")))?
+            .unsigned_abs();
         let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, slot_size, 3));
         let flags = MemFlagsData::trusted();
         for step in plan {
             for (i, arg) in step.args.iter().enumerate() {
                 let base = match arg.base {
-                    Base::Input(k) => fb.ins().load(ptr, flags, inputs, (k as i32) * ptr.bytes() as i32),
-                    Base::Output(k) => fb.ins().load(ptr, flags, outputs, (k as i32) * ptr.bytes() as i32),
+                    Base::Input(k) => fb.ins().load(ptr, flags, inputs, slot_offset(k, ptr.bytes())?),
+                    Base::Output(k) => fb.ins().load(ptr, flags, outputs, slot_offset(k, ptr.bytes())?),
                     Base::Arena => arena,
                     Base::Weights => weights_base,
                 };
@@ -117,6 +118,12 @@ pub fn emit_object(
     obj.define_function(entry_id, &mut clif)
         .map_err(|e| Error::Codegen { kernel: ENTRY_SYMBOL.into(), reason: format!("{e:?}") })?;
     obj.finish().emit().map_err(obj_err)
+}
+
+/// The byte offset of pointer `k` in an array of pointers.
+fn slot_offset(k: u32, pointer_bytes: u32) -> Result<i32, Error> {
+    i32::try_from(u64::from(k) * u64::from(pointer_bytes))
+        .map_err(|_| Error::Plan(format!("buffer index {k} is too large")))
 }
 
 /// Checks every step against its kernel and the buffers it names.

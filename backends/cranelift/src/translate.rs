@@ -4,7 +4,8 @@
 //! rounded after every op; i1 → I8 holding 0/1; i8/ui8 → I8; i16/i32/i64 → I16/I32/I64.
 //! Signedness comes from the op and, as in the interpreter (the oracle), from the type: `ui8` and
 //! i1 values are zero-extended, so signed ops on them (`divsi`, `maxsi`, `slt`, `extsi`, ...) act
-//! unsigned. Integer division and remainder by zero give 0; `MIN / -1` wraps.
+//! unsigned. Integer division and remainder by zero give 0; `MIN / -1` wraps. An `scf.for` whose
+//! step is not positive runs no iterations (the interpreter rejects it).
 //!
 //! [`Translator::compute`] is the pure part, written over CLIF values so that the vectorizer can
 //! call it with 4-lane vectors for the ops it marks vector-native.
@@ -446,16 +447,13 @@ impl Translator<'_, '_> {
                 }
             }
             "exp" | "log" | "tanh" | "erf" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh"
-            | "asinh" | "acosh" | "atanh" | "powf" => {
-                if input == Kind::F64 {
-                    return Err(self
-                        .unsupported(op, "f64 transcendental functions are not implemented (f32, f16 and bf16 are)"));
-                }
-                math::function(fb, short, a, b)
-            }
+            | "asinh" | "acosh" | "atanh" | "powf" => math::function(fb, short, a, b),
             "cmpf" => {
-                let cc = float_cc(&op.string("predicate").unwrap_or_default())
-                    .ok_or_else(|| self.unsupported(op, "unknown predicate"))?;
+                let predicate = op.string("predicate").unwrap_or_default();
+                let cc = float_cc(&predicate).ok_or_else(|| self.unsupported(op, "unknown predicate"))?;
+                if self.fb.func.dfg.value_type(a).is_vector() {
+                    return Ok(vector_fcmp(&mut self.fb, cc, a, b));
+                }
                 return Ok(self.fb.ins().fcmp(cc, a, b));
             }
             "cmpi" => {
@@ -556,6 +554,34 @@ fn float_cc(p: &str) -> Option<FloatCC> {
         "uno" => FloatCC::Unordered,
         _ => return None,
     })
+}
+
+/// A vector float comparison from the conditions every backend has for vectors (=, !=, <, <=,
+/// ordered, unordered), swapping operands and negating for the others.
+fn vector_fcmp(fb: &mut FunctionBuilder<'_>, cc: FloatCC, a: Value, b: Value) -> Value {
+    let not = |fb: &mut FunctionBuilder<'_>, cc: FloatCC, x: Value, y: Value| {
+        let r = fb.ins().fcmp(cc, x, y);
+        fb.ins().bnot(r)
+    };
+    match cc {
+        FloatCC::GreaterThan => fb.ins().fcmp(FloatCC::LessThan, b, a),
+        FloatCC::GreaterThanOrEqual => fb.ins().fcmp(FloatCC::LessThanOrEqual, b, a),
+        FloatCC::OrderedNotEqual => {
+            let o = fb.ins().fcmp(FloatCC::Ordered, a, b);
+            let ne = fb.ins().fcmp(FloatCC::NotEqual, a, b);
+            fb.ins().band(o, ne)
+        }
+        FloatCC::UnorderedOrEqual => {
+            let u = fb.ins().fcmp(FloatCC::Unordered, a, b);
+            let eq = fb.ins().fcmp(FloatCC::Equal, a, b);
+            fb.ins().bor(u, eq)
+        }
+        FloatCC::UnorderedOrLessThan => not(fb, FloatCC::LessThanOrEqual, b, a),
+        FloatCC::UnorderedOrLessThanOrEqual => not(fb, FloatCC::LessThan, b, a),
+        FloatCC::UnorderedOrGreaterThan => not(fb, FloatCC::LessThanOrEqual, a, b),
+        FloatCC::UnorderedOrGreaterThanOrEqual => not(fb, FloatCC::LessThan, a, b),
+        cc => fb.ins().fcmp(cc, a, b),
+    }
 }
 
 /// The CLIF condition of a `cmpi` predicate; signed predicates on zero-extended types compare

@@ -166,6 +166,13 @@ fn vector_native(op: OpRef<'_>) -> bool {
     }
 }
 
+/// Whether `op` is `index_cast` from `index` to i32.
+fn index_to_i32(op: OpRef<'_>) -> bool {
+    op.name() == "arith.index_cast"
+        && *op.operand_type(0) == Type::Index
+        && *op.result_type(0) == Type::Element(ElementType::I32)
+}
+
 /// Emits the vector loop of `op` over `[lb, ub)`; returns where the scalar remainder starts.
 pub(crate) fn emit(t: &mut Translator<'_, '_>, op: OpRef<'_>, lb: Value, ub: Value) -> Result<Value, Error> {
     let Some(class) = analyze(t.ctx, op) else { return Ok(lb) };
@@ -268,6 +275,14 @@ fn vector_op(
             } else if class.get(&o.result(0)) == Some(&Class::Linear) {
                 let args: Vec<Value> = operands.iter().map(|x| lane(t, x, 0, Kind::Index)).collect();
                 V::Linear(t.compute(o, &args)?)
+            } else if let (Some(V::Linear(s)), true) = (operands.first(), index_to_i32(o)) {
+                // The lanes of `iv + k` as i32: a splat plus [0, 1, 2, 3].
+                let s32 = t.fb.ins().ireduce(types::I32, *s);
+                let base = t.fb.ins().splat(types::I32X4, s32);
+                let iota: Vec<u8> = (0..LANES as i32).flat_map(|k| k.to_le_bytes()).collect();
+                let handle = t.fb.func.dfg.constants.insert(ir::ConstantData::from(iota));
+                let iota = t.fb.ins().vconst(types::I32X4, handle);
+                V::Vector(t.fb.ins().iadd(base, iota))
             } else if vector_native(o) {
                 let kinds: Vec<Kind> =
                     o.operands().iter().map(|&v| t.kind(o, t.ctx.value_type(v))).collect::<Result<_, _>>()?;

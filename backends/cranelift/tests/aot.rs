@@ -5,12 +5,15 @@
 //! - aarch64: needs `aarch64-linux-gnu-gcc` and `qemu-aarch64` (Debian/Ubuntu: `apt-get install
 //!   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user`); fails when they are missing unless
 //!   `MSC_SKIP_AARCH64=1`.
-//! - x86_64: linked with the host's `cc` and run natively when the host is x86_64.
+//! - x86_64: linked with the host's `cc` and run natively when the host is x86-64-v3.
+//!
+//! Both also run every op case of `tests/ops.rs` (`tests/common/cases.rs`) as one program.
 
 mod common;
 
+use common::cases;
 use common::*;
-use msc_cranelift::{emit_object, parse_target};
+use msc_cranelift::{compile_kernels, emit_object, parse_target};
 use msc_ir::{Context, ElementType, MemRefType, OpId, Type};
 use msc_kernel::{arith, math};
 use msc_runtime::{Base, BufferRef, Step};
@@ -63,7 +66,7 @@ fn program() -> Program {
             });
         });
     });
-    // y[i] = t[i] + q[i]; z[i] = (q[i] * 3) >> 1 remainder 7 (t seen flat).
+    // y[i] = t[i] + q[i]; z[i] = ((q[i] * 3) >> 1) rem 7 + i (t seen flat; vectorized).
     let k1 = kernel(
         &mut ctx,
         module,
@@ -83,6 +86,8 @@ fn program() -> Program {
                 let sh = kb.op(&arith::SHRSI, &[m, one]);
                 let seven = kb.int(7, ElementType::I32);
                 let r = kb.op(&arith::REMSI, &[sh, seven]);
+                let ii = kb.op_to(&arith::INDEX_CAST, &[i], Type::Element(ElementType::I32));
+                let r = kb.add(r, ii);
                 kb.store(r, z, &[i]);
             });
         },
@@ -168,16 +173,18 @@ fn have(tool: &str) -> bool {
     Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
+/// A fresh directory per call (tests run in parallel in one process).
 fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("msc-cranelift-{name}-{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("msc-cranelift-{name}-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-/// Emits the object for `target`, links it with `cc`, runs it (through `runner` if given) and
-/// compares the outputs with the interpreter's.
-fn link_and_run(target: &str, cc: &str, runner: Option<&[&str]>) {
-    let p = program();
+/// Emits the object of program `p` for `target`, links it with `cc`, runs it (through `runner`
+/// if given) and returns its outputs.
+fn link_and_run(p: &Program, target: &str, cc: &str, runner: Option<&[&str]>) -> Vec<Vec<u8>> {
     let t = parse_target(target).unwrap();
     let object = emit_object(&p.ctx, p.module, SCHEDULE, &t, &p.plan, &p.weights, p.arena_size)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -186,7 +193,7 @@ fn link_and_run(target: &str, cc: &str, runner: Option<&[&str]>) {
     std::fs::write(&obj_path, &object).unwrap();
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/aarch64/harness.c");
     let exe = dir.join("model");
-    let out = Command::new(cc).arg("-O1").arg(&harness).arg(&obj_path).arg("-o").arg(&exe).arg("-lm").output().unwrap();
+    let out = Command::new(cc).arg("-O1").arg(&harness).arg(&obj_path).arg("-o").arg(&exe).output().unwrap();
     assert!(out.status.success(), "{cc} failed: {}", String::from_utf8_lossy(&out.stderr));
 
     let mut args: Vec<String> = vec![p.inputs.len().to_string()];
@@ -204,25 +211,97 @@ fn link_and_run(target: &str, cc: &str, runner: Option<&[&str]>) {
     let mut child =
         cmd.args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let input: Vec<u8> = p.inputs.concat();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
     assert!(out.status.success(), "the {target} program failed: {}", String::from_utf8_lossy(&out.stderr));
-    let want = reference(&p);
-    let mut at = 0;
-    for (i, (w, ty)) in want.iter().zip([ElementType::F32, ElementType::I32, ElementType::F16]).enumerate() {
-        let got = &out.stdout[at..at + w.len()];
-        at += w.len();
-        assert!(same_bits(ty, got, w), "{target} output {i} differs: {:?}", first_difference(ty, got, w));
-    }
-    assert_eq!(at, out.stdout.len());
     std::fs::remove_dir_all(&dir).ok();
+    let mut at = 0;
+    let outputs = p
+        .output_sizes
+        .iter()
+        .map(|&n| {
+            at += n;
+            out.stdout[at - n..at].to_vec()
+        })
+        .collect();
+    assert_eq!(at, out.stdout.len());
+    outputs
 }
 
-#[test]
-fn aarch64_object_runs_under_qemu_like_the_interpreter() {
+/// Runs the small program for `target` and compares it with the interpreter.
+fn check_program(target: &str, cc: &str, runner: Option<&[&str]>) {
+    let p = program();
+    // The f32 kernels' innermost loops are vectorized, the f16 one is not.
+    let compiled = compile_kernels(&p.ctx, p.module, SCHEDULE, &parse_target(target).unwrap()).unwrap();
+    let vectorized: Vec<u32> = compiled.kernels.iter().map(|k| k.vectorized_loops).collect();
+    assert_eq!(vectorized, [1, 1, 0]);
+    let got = link_and_run(&p, target, cc, runner);
+    let want = reference(&p);
+    for (i, ((g, w), ty)) in
+        got.iter().zip(&want).zip([ElementType::F32, ElementType::I32, ElementType::F16]).enumerate()
+    {
+        assert!(same_bits(ty, g, w), "{target} output {i} differs: {:?}", first_difference(ty, g, w));
+    }
+}
+
+/// The op-coverage cases of `tests/ops.rs` as one program: step k runs case k on inputs and
+/// writes output k.
+fn all_ops_program() -> (Program, Vec<cases::Case>) {
+    let cases = cases::cases();
+    let (ctx, module, funcs) = cases::build(&cases);
+    let mut rng = Rng(0x5eed);
+    let mut inputs = Vec::new();
+    let mut output_sizes = Vec::new();
+    let mut plan = Vec::new();
+    for (k, c) in cases.iter().enumerate() {
+        let mut buffers = cases::case_buffers(c, &mut rng);
+        let out = buffers.pop().unwrap();
+        let mut args = Vec::new();
+        for b in buffers {
+            args.push(buf(Base::Input(inputs.len() as u32), 0, b.len() as u64));
+            inputs.push(b);
+        }
+        args.push(buf(Base::Output(k as u32), 0, out.len() as u64));
+        output_sizes.push(out.len());
+        plan.push(step(k as u32, cases::N as u64, args));
+    }
+    (Program { ctx, module, funcs, plan, weights: Vec::new(), arena_size: 0, inputs, output_sizes }, cases)
+}
+
+/// Runs every op case for `target` and compares each output with the interpreter's.
+fn check_all_ops(target: &str, cc: &str, runner: Option<&[&str]>) {
+    let (p, cases) = all_ops_program();
+    let got = link_and_run(&p, target, cc, runner);
+    let want = reference(&p);
+    let mut failures = Vec::new();
+    for (k, c) in cases.iter().enumerate() {
+        let inputs: Vec<Vec<u8>> = p.plan[k].args[..c.inputs.len()]
+            .iter()
+            .map(|a| match a.base {
+                Base::Input(i) => p.inputs[i as usize].clone(),
+                _ => unreachable!("case inputs are model inputs"),
+            })
+            .collect();
+        if let Err(e) = cases::check_case(c, &inputs, &got[k], &want[k]) {
+            failures.push(e);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{target}: {} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// The aarch64 tools, or why the test cannot run (`None`: skipped on request).
+fn aarch64_tools() -> Option<()> {
     if std::env::var("MSC_SKIP_AARCH64").as_deref() == Ok("1") {
         eprintln!("skipped: MSC_SKIP_AARCH64=1");
-        return;
+        return None;
     }
     let missing: Vec<&str> = ["aarch64-linux-gnu-gcc", "qemu-aarch64"].into_iter().filter(|t| !have(t)).collect();
     assert!(
@@ -230,22 +309,45 @@ fn aarch64_object_runs_under_qemu_like_the_interpreter() {
         "{} not found: install gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and qemu-user (or set MSC_SKIP_AARCH64=1)",
         missing.join(" and ")
     );
-    link_and_run("aarch64", "aarch64-linux-gnu-gcc", Some(&["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]));
+    Some(())
+}
+
+const QEMU: &[&str] = &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"];
+
+/// Whether this host can run the x86_64 (x86-64-v3) objects natively.
+fn x86_64_host() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx2")
+        && is_x86_feature_detected!("fma")
+        && is_x86_feature_detected!("bmi2")
+        && have("cc")
+    {
+        return true;
+    }
+    eprintln!("skipped: needs an x86-64-v3 host with a C compiler `cc`");
+    false
+}
+
+#[test]
+fn aarch64_object_runs_under_qemu_like_the_interpreter() {
+    if aarch64_tools().is_some() {
+        check_program("aarch64", "aarch64-linux-gnu-gcc", Some(QEMU));
+    }
+}
+
+#[test]
+fn aarch64_every_op_matches_the_interpreter() {
+    if aarch64_tools().is_some() {
+        check_all_ops("aarch64", "aarch64-linux-gnu-gcc", Some(QEMU));
+    }
 }
 
 #[test]
 fn x86_64_object_runs_natively_like_the_interpreter() {
-    if !cfg!(target_arch = "x86_64") || !have("cc") {
-        eprintln!("skipped: needs an x86_64 host with a C compiler `cc`");
-        return;
+    if x86_64_host() {
+        check_program("x86_64", "cc", None);
+        check_all_ops("x86_64", "cc", None);
     }
-    // The object's baseline is x86-64-v3; run it only where the CPU has it.
-    #[cfg(target_arch = "x86_64")]
-    if !(is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") && is_x86_feature_detected!("bmi2")) {
-        eprintln!("skipped: this CPU is below x86-64-v3");
-        return;
-    }
-    link_and_run("x86_64", "cc", None);
 }
 
 #[test]

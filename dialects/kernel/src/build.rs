@@ -427,12 +427,8 @@ impl<'a> KernelBuilder<'a> {
 
     /// Nested loops over `extents` (outermost first); `body` gets one index per loop.
     pub fn nest(&mut self, extents: &[u64], body: impl FnOnce(&mut KernelBuilder<'a>, &[Value])) {
-        fn go<'a>(
-            kb: &mut KernelBuilder<'a>,
-            extents: &[u64],
-            ivs: &mut Vec<Value>,
-            body: Box<dyn FnOnce(&mut KernelBuilder<'a>, &[Value]) + '_>,
-        ) {
+        type Body<'a, 'b> = Box<dyn FnOnce(&mut KernelBuilder<'a>, &[Value]) + 'b>;
+        fn go<'a>(kb: &mut KernelBuilder<'a>, extents: &[u64], ivs: &mut Vec<Value>, body: Body<'a, '_>) {
             match extents.split_first() {
                 None => body(kb, ivs),
                 Some((&n, rest)) => kb.for_n(n, |kb, iv| {

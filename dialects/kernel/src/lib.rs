@@ -23,7 +23,8 @@ use msc_ir::{Dialect, Registry};
 
 /// Registers `arith`, `math`, `scf`, `memref` and `kernel`.
 pub fn register(registry: &mut Registry) -> Result<(), String> {
-    let dialects: [(&'static str, &'static str, fn() -> Vec<&'static msc_ir::OpDef>); 5] = [
+    type Ops = fn() -> Vec<&'static msc_ir::OpDef>;
+    let dialects: [(&str, &str, Ops); 5] = [
         ("arith", "scalar arithmetic, comparisons and casts", arith::ops),
         ("math", "transcendental and rounding functions on float scalars", math::ops),
         ("scf", "structured control flow: counted loops and conditionals", scf::ops),

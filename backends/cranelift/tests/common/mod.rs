@@ -7,6 +7,8 @@ use msc_ir::{Attribute, Context, ElementType, Location, MemRefType, OpId, OpStat
 use msc_kernel::{KernelBuilder, KernelFunc, build_kernel};
 use std::sync::Arc;
 
+pub mod cases;
+
 pub const SCHEDULE: &str = "main";
 
 pub fn context() -> Context {
