@@ -5,14 +5,27 @@ pub use msc_builtin as builtin;
 pub use msc_ir as ir;
 pub use msc_nn as nn;
 pub use msc_passes as passes;
+pub use msc_runtime as runtime;
+
+pub mod compile;
+mod error;
+pub mod npy;
+mod session;
+
+pub use error::Error;
+pub use msc_runtime::{Tensor, Trust};
+pub use session::{Session, SessionBuilder, is_artefact};
 
 use msc_ir::Registry;
 use msc_ir::pass::PassRegistry;
 use std::sync::Arc;
 
-/// Every dialect msc knows: `builtin`, `func`, `nn`.
+/// Every dialect msc knows: `builtin`, `func`, `nn`, and the kernel level (`arith`, `math`,
+/// `scf`, `memref`, `kernel`).
 pub fn dialects() -> Arc<Registry> {
-    Arc::new(msc_nn::standard_registry())
+    let mut registry = msc_nn::standard_registry();
+    msc_kernel::register(&mut registry).expect("the kernel-level dialects register once");
+    Arc::new(registry)
 }
 
 /// Every pass msc knows, by name.

@@ -2,6 +2,8 @@
 //!
 //! Each command lives in its own module and is listed once in [`COMMANDS`].
 
+mod arm64;
+mod bench;
 mod ci;
 mod onnx_case;
 mod onnx_conformance;
@@ -28,18 +30,23 @@ const COMMANDS: &[Command] = &[
     },
     Command {
         name: "test",
-        summary: "run the whole test suite: cargo test --workspace, onnx-conformance --check, onnx-fixtures",
+        summary: "run the whole test suite: cargo test --workspace, onnx-conformance --check (interp and cpu), onnx-fixtures",
         run: test::run,
     },
     Command {
         name: "onnx-conformance",
-        summary: "[--check] [--filter SUBSTR] [--backend interp|kernel-interp] run the ONNX backend test suites; write the report and passing lists",
+        summary: "[--check] [--filter SUBSTR] [--backend interp|kernel-interp|cpu|arm64] run the ONNX backend test suites; write the report and passing lists",
         run: onnx_conformance::run,
     },
     Command {
         name: "onnx-fixtures",
         summary: "check the ResNet/MobileNetV2/BERT-style fixture models against ONNX Runtime",
         run: onnx_fixtures::run,
+    },
+    Command {
+        name: "bench",
+        summary: "[--threads 1,2] [--warmup W] [--iterations K] fixture latency: msc vs ONNX Runtime vs tract",
+        run: bench::run,
     },
     Command { name: "help", summary: "print this help", run: help },
 ];

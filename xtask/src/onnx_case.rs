@@ -97,14 +97,26 @@ pub enum Backend {
     /// `lower-to-kernel` and `plan-memory`, then the kernel-level interpreter: checks the lowering
     /// and the memory plan without machine code.
     KernelInterp,
+    /// The whole compiler for this host (`msc::compile`), run by the runtime on two threads.
+    Cpu,
+    /// The whole compiler for aarch64: an ELF object linked with a C harness by
+    /// `aarch64-linux-gnu-gcc` and run under `qemu-aarch64`; its outputs must also equal the host's
+    /// compiled outputs within [`ARM64_VS_HOST`].
+    Arm64,
 }
+
+/// How close the aarch64 outputs must be to the host's: the same kernels, but the math
+/// polynomials and FMA contraction may round differently on the two ISAs.
+pub const ARM64_VS_HOST: Tolerance = Tolerance { rtol: 1e-5, atol: 1e-6 };
 
 impl Backend {
     pub fn parse(name: &str) -> Result<Backend, String> {
         match name {
             "interp" => Ok(Backend::Interp),
             "kernel-interp" => Ok(Backend::KernelInterp),
-            other => Err(format!("unknown backend `{other}` (expected interp or kernel-interp)")),
+            "cpu" => Ok(Backend::Cpu),
+            "arm64" => Ok(Backend::Arm64),
+            other => Err(format!("unknown backend `{other}` (expected interp, kernel-interp, cpu or arm64)")),
         }
     }
 
@@ -112,6 +124,8 @@ impl Backend {
         match self {
             Backend::Interp => "interp",
             Backend::KernelInterp => "kernel-interp",
+            Backend::Cpu => "cpu",
+            Backend::Arm64 => "arm64",
         }
     }
 }
@@ -141,6 +155,9 @@ fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<V
             if matches!(err, ImportError::Unsupported(_)) { FailClass::UnsupportedOp } else { FailClass::ImportError };
         Failure::new(class, err.to_string())
     })?;
+    if matches!(backend, Backend::Cpu | Backend::Arm64) {
+        return run_compiled(dir, imported, tolerance, backend);
+    }
     let mut lowered = None;
     if backend == Backend::KernelInterp {
         let (ctx, module) = (&mut imported.ctx, imported.module);
@@ -165,21 +182,142 @@ fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<V
             Some((name, signature)) => run_lowered(&imported.ctx, imported.module, name, signature, &inputs)
                 .map_err(|err| Failure::new(FailClass::RunError, err))?,
         };
-        if actual.len() != expected.len() {
-            return Err(Failure::new(
-                FailClass::Mismatch,
-                format!("data set {data_set}: {} outputs, expected {}", actual.len(), expected.len()),
-            ));
-        }
-        for (i, (actual, expected)) in actual.iter().zip(&expected).enumerate() {
-            let output = imported.output_names.get(i).cloned().unwrap_or_else(|| format!("#{i}"));
-            let (max_abs, max_rel) = compare(actual, expected, tolerance).map_err(|message| {
-                Failure::new(FailClass::Mismatch, format!("data set {data_set}, output '{output}': {message}"))
-            })?;
-            errors.push(OutputError { output, max_abs, max_rel });
-        }
+        check_outputs(&actual, &expected, &imported.output_names, tolerance, data_set, &mut errors)?;
     }
     Ok(errors)
+}
+
+/// Compares one data set's outputs with the expected ones, recording each output's deviation.
+fn check_outputs(
+    actual: &[Tensor],
+    expected: &[Tensor],
+    names: &[String],
+    tolerance: Tolerance,
+    data_set: usize,
+    errors: &mut Vec<OutputError>,
+) -> Result<(), Failure> {
+    if actual.len() != expected.len() {
+        return Err(Failure::new(
+            FailClass::Mismatch,
+            format!("data set {data_set}: {} outputs, expected {}", actual.len(), expected.len()),
+        ));
+    }
+    for (i, (actual, expected)) in actual.iter().zip(expected).enumerate() {
+        let output = names.get(i).cloned().unwrap_or_else(|| format!("#{i}"));
+        let (max_abs, max_rel) = compare(actual, expected, tolerance).map_err(|message| {
+            Failure::new(FailClass::Mismatch, format!("data set {data_set}, output '{output}': {message}"))
+        })?;
+        errors.push(OutputError { output, max_abs, max_rel });
+    }
+    Ok(())
+}
+
+/// Compiles the imported model with the whole compiler and checks every data set (see
+/// [`Backend::Cpu`] and [`Backend::Arm64`]).
+fn run_compiled(
+    dir: &Path,
+    imported: msc_onnx::Imported,
+    tolerance: Tolerance,
+    backend: Backend,
+) -> Result<Vec<OutputError>, Failure> {
+    let output_names = imported.output_names.clone();
+    let model = || msc::compile::Model {
+        ctx: imported.ctx.clone(),
+        module: imported.module,
+        func: imported.func,
+        input_names: imported.input_names.clone(),
+        output_names: imported.output_names.clone(),
+    };
+    let compile = |target: &str| {
+        let options = msc::compile::CompileOptions { target: target.into(), ..Default::default() };
+        msc::compile::compile(model(), &options, &mut |_| {}).map_err(|e| {
+            let class = match e {
+                msc::Error::UnsupportedOp(_) => FailClass::UnsupportedOp,
+                _ => FailClass::RunError,
+            };
+            Failure::new(class, e.to_string())
+        })
+    };
+    let host = compile("host")?;
+    let model = msc::runtime::Model::from_bytes(host.artefact.to_bytes(), msc::runtime::Trust::TrustedProducer)
+        .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
+    let session = msc::runtime::Session::new(model, 2).map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
+    let arm64 = match backend {
+        Backend::Arm64 => Some(crate::arm64::Program::build(dir, &compile("arm64")?)?),
+        _ => None,
+    };
+    let mut errors = Vec::new();
+    for (data_set, data_dir) in data_sets(dir)?.into_iter().enumerate() {
+        let inputs = read_tensors(&data_dir, "input")?;
+        let expected = read_tensors(&data_dir, "output")?;
+        let runtime_inputs: Vec<msc::runtime::Tensor> = inputs.iter().map(to_runtime).collect::<Result<_, _>>()?;
+        let named: Vec<(&str, &msc::runtime::Tensor)> =
+            session.model().inputs().iter().map(|i| i.name.as_str()).zip(runtime_inputs.iter()).collect();
+        let outputs = session.run(&named).map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
+        let mut actual: Vec<Tensor> = outputs.iter().map(|(_, t)| from_runtime(t)).collect::<Result<_, _>>()?;
+        if let Some(program) = &arm64 {
+            let device = program.run(&runtime_inputs)?;
+            for (i, (d, h)) in device.iter().zip(&actual).enumerate() {
+                compare(d, h, ARM64_VS_HOST).map_err(|message| {
+                    Failure::new(
+                        FailClass::Mismatch,
+                        format!("data set {data_set}, output {i}: aarch64 vs host: {message}"),
+                    )
+                })?;
+            }
+            actual = device;
+        }
+        check_outputs(&actual, &expected, &output_names, tolerance, data_set, &mut errors)?;
+    }
+    Ok(errors)
+}
+
+/// A reference-kernel tensor as a runtime tensor.
+pub fn to_runtime(t: &Tensor) -> Result<msc::runtime::Tensor, Failure> {
+    let dtype = msc::runtime::DType::ALL
+        .into_iter()
+        .find(|d| d.name() == dtype_name(t.dtype()))
+        .ok_or_else(|| Failure::new(FailClass::UnsupportedType, format!("{:?}", t.dtype())))?;
+    msc::runtime::Tensor::from_bytes(dtype, t.shape(), &t.data().to_le_bytes())
+        .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))
+}
+
+/// A runtime tensor as a reference-kernel tensor.
+pub fn from_runtime(t: &msc::runtime::Tensor) -> Result<Tensor, Failure> {
+    let dtype = [
+        DType::F32,
+        DType::F16,
+        DType::BF16,
+        DType::F64,
+        DType::I8,
+        DType::U8,
+        DType::I16,
+        DType::I32,
+        DType::I64,
+        DType::Bool,
+    ]
+    .into_iter()
+    .find(|&d| dtype_name(d) == t.dtype().name())
+    .ok_or_else(|| Failure::new(FailClass::UnsupportedType, t.dtype().name()))?;
+    let data =
+        msc_nn_kernels::Data::from_le_bytes(dtype, t.as_bytes()).map_err(|e| Failure::new(FailClass::RunError, e.0))?;
+    Tensor::new(t.shape().to_vec(), data).map_err(|e| Failure::new(FailClass::RunError, e.0))
+}
+
+/// The runtime's name of a kernel dtype.
+fn dtype_name(d: DType) -> &'static str {
+    match d {
+        DType::F32 => "f32",
+        DType::F16 => "f16",
+        DType::BF16 => "bf16",
+        DType::F64 => "f64",
+        DType::I8 => "i8",
+        DType::U8 => "u8",
+        DType::I16 => "i16",
+        DType::I32 => "i32",
+        DType::I64 => "i64",
+        DType::Bool => "bool",
+    }
 }
 
 /// Runs lowered schedule function `name` on `inputs` with the kernel-level interpreter;
@@ -226,7 +364,7 @@ fn data_sets(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 }
 
 /// Reads `<prefix>_0.pb`, `<prefix>_1.pb`, ... up to the first missing index.
-fn read_tensors(data_dir: &Path, prefix: &str) -> Result<Vec<Tensor>, Failure> {
+pub fn read_tensors(data_dir: &Path, prefix: &str) -> Result<Vec<Tensor>, Failure> {
     (0..)
         .map(|i| data_dir.join(format!("{prefix}_{i}.pb")))
         .take_while(|path| path.exists())

@@ -4,10 +4,13 @@
 //! again when it or the pins change) builds a ResNet-style CNN, a MobileNetV2-style CNN and a
 //! BERT-style encoder with random weights and fixed seeds, and saves each with ONNX Runtime's
 //! outputs on fixed random inputs into `target/onnx-fixtures/<name>/`, in the backend test layout.
-//! Each fixture is then imported and run by the reference interpreter, and must match ONNX Runtime
-//! within [`TOLERANCE`]; the largest absolute and relative errors of every output are printed.
+//! Each fixture is then imported and run by the reference interpreter, compiled for this host and
+//! run by the runtime, and compiled for aarch64 and run under qemu (see [`crate::arm64`]); every
+//! run must match ONNX Runtime within [`TOLERANCE`] (and the aarch64 outputs the host's within
+//! [`onnx_case::ARM64_VS_HOST`]). The largest absolute and relative errors of every output are
+//! printed.
 
-use crate::onnx_case::{self, Tolerance};
+use crate::onnx_case::{self, Backend, Tolerance};
 use crate::{process, python};
 use std::fs;
 use std::time::Instant;
@@ -36,11 +39,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         TOLERANCE.atol
     );
     let mut failed = Vec::new();
-    for name in &names {
+    for (name, backend) in names.iter().flat_map(|n| [Backend::Interp, Backend::Cpu, Backend::Arm64].map(|b| (n, b))) {
         let start = Instant::now();
-        match onnx_case::run(&data.join(name), TOLERANCE, onnx_case::Backend::Interp) {
+        let label = format!("{name} ({})", backend.name());
+        match onnx_case::run(&data.join(name), TOLERANCE, backend) {
             Ok(errors) => {
-                println!("    {name}: ok in {:.2}s", start.elapsed().as_secs_f64());
+                println!("    {label}: ok in {:.2}s", start.elapsed().as_secs_f64());
                 for e in errors {
                     println!(
                         "        output '{}': max abs error {:.3e}, max rel error {:.3e}",
@@ -49,15 +53,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 }
             }
             Err(failure) => {
-                println!("    {name}: FAILED in {:.2}s: {failure}", start.elapsed().as_secs_f64());
-                failed.push(name.as_str());
+                println!("    {label}: FAILED in {:.2}s: {failure}", start.elapsed().as_secs_f64());
+                failed.push(label);
             }
         }
     }
     if failed.is_empty() {
-        println!("==> all {} fixtures match ONNX Runtime", names.len());
+        println!("==> all {} fixtures match ONNX Runtime on every backend", names.len());
         Ok(())
     } else {
-        Err(format!("{} of {} fixtures failed: {}", failed.len(), names.len(), failed.join(", ")))
+        Err(format!("{} fixture runs failed: {}", failed.len(), failed.join(", ")))
     }
 }

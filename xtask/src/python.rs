@@ -25,6 +25,9 @@ const PINS: &[&str] = &[
 
 const DIRECT: usize = 3;
 
+/// What the benchmark venv adds: the peers msc is measured against besides ONNX Runtime.
+const BENCH_PINS: &[&str] = &["tract==0.21.15"];
+
 /// The file in a venv or data directory recording what it was made from.
 const STAMP: &str = ".msc-stamp";
 
@@ -36,9 +39,20 @@ pub struct Venv {
 /// Returns the venv, creating it (or re-creating it, when the pins or the system `python3` changed
 /// since it was made).
 pub fn venv() -> Result<Venv, String> {
-    let dir = process::data_dir("python-venv");
+    venv_with("python-venv", PINS)
+}
+
+/// The benchmark venv: the pinned packages plus the peers of [`BENCH_PINS`], apart from the
+/// test venv so that benchmarks never change what the tests run with.
+pub fn bench_venv() -> Result<Venv, String> {
+    let pins: Vec<&str> = PINS.iter().chain(BENCH_PINS).copied().collect();
+    venv_with("bench-venv", &pins)
+}
+
+fn venv_with(name: &str, pins: &[&str]) -> Result<Venv, String> {
+    let dir = process::data_dir(name);
     let python = dir.join("bin").join("python");
-    let stamp = format!("{}\n{}\n", system_python_version()?, PINS.join("\n"));
+    let stamp = format!("{}\n{}\n", system_python_version()?, pins.join("\n"));
     if read_stamp(&dir).as_deref() == Some(stamp.as_str()) && python.exists() {
         return Ok(Venv { python });
     }
@@ -58,8 +72,8 @@ pub fn venv() -> Result<Venv, String> {
     process::run(
         Command::new(&python)
             .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"])
-            .args(PINS),
-        &format!("pip install {}", PINS.join(" ")),
+            .args(pins),
+        &format!("pip install {}", pins.join(" ")),
     )
     .map_err(|err| format!("installing the pinned Python packages failed: {err}"))?;
     write_stamp(&dir, &stamp)?;
@@ -67,6 +81,11 @@ pub fn venv() -> Result<Venv, String> {
 }
 
 impl Venv {
+    /// The venv's `python`.
+    pub fn python(&self) -> &Path {
+        &self.python
+    }
+
     /// Makes `out_dir` by running `python SCRIPT OUT_DIR`, unless it was already made by the same
     /// script text with the same packages. The script must write everything into `OUT_DIR`.
     pub fn generate(&self, script: &Path, out_dir: &Path) -> Result<(), String> {

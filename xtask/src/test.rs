@@ -1,5 +1,6 @@
 //! `cargo xtask test`: the whole test suite, as on a fresh machine: the Rust tests, then the ONNX
-//! conformance check against the checked-in passing lists, then the fixture models.
+//! conformance check against the checked-in passing lists of the reference interpreter and of the
+//! compiled CPU path, then the fixture models (interpreter, host CPU, aarch64 under qemu).
 //!
 //! `cargo test --workspace` alone needs no Python; the two ONNX steps make their pinned venv
 //! under `target/python-venv` on first use (see [`crate::python`]).
@@ -10,7 +11,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     process::no_arguments("test", args)?;
     process::cargo(&["test", "--workspace"])?;
     onnx_conformance::run(&["--check".to_string()])?;
+    onnx_conformance::run(&["--check".to_string(), "--backend".to_string(), "cpu".to_string()])?;
     onnx_fixtures::run(&[])?;
-    println!("==> all tests passed: cargo test, ONNX conformance (no regressions), ONNX fixtures");
+    println!(
+        "==> all tests passed: cargo test, ONNX conformance on the interpreter and the CPU backend (no regressions), ONNX fixtures"
+    );
     Ok(())
 }

@@ -25,29 +25,11 @@ pub struct ImportArgs {
     #[arg(long)]
     print_large_constants: bool,
     /// Override an input's shape, e.g. `input=1x3x224x224` (repeatable; `?` or -1 keeps a dim).
-    #[arg(long, value_name = "NAME=SHAPE", value_parser = parse_input_shape)]
+    #[arg(long, value_name = "NAME=SHAPE", value_parser = super::parse_input_shape)]
     input_shape: Vec<(String, Vec<i64>)>,
     /// Do not print op locations.
     #[arg(long)]
     no_locations: bool,
-}
-
-/// Parses `name=1x3x224x224` (`name=` alone is a scalar).
-fn parse_input_shape(text: &str) -> Result<(String, Vec<i64>), String> {
-    let (name, shape) = text.rsplit_once('=').ok_or("expected NAME=SHAPE, e.g. input=1x3x224x224")?;
-    let dims = shape
-        .split('x')
-        .filter(|d| !d.is_empty())
-        .map(|d| match d {
-            "?" => Ok(-1),
-            d => d
-                .parse::<i64>()
-                .ok()
-                .filter(|&v| v >= -1)
-                .ok_or_else(|| format!("'{d}' is not a dim (a size, '?' or -1)")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((name.to_string(), dims))
 }
 
 pub fn run(args: ImportArgs) -> Result<ExitCode, String> {

@@ -89,6 +89,9 @@ pub fn supported_ops() -> Vec<&'static str> {
     ops
 }
 
+/// The attribute of a schedule function giving how many of its trailing arguments are outputs.
+pub const NUM_OUTPUTS_ATTR: &str = "kernel.num_outputs";
+
 /// The memref a statically shaped tensor type is stored in.
 pub fn memref_for(ty: &Type) -> Result<MemRefType, String> {
     let Type::Tensor(t) = ty else { return Err(format!("expected a tensor, got {ty}")) };
@@ -201,6 +204,7 @@ impl<'a> Lowering<'a> {
         let name = format!("{hint}_{}", *self.kernel_count);
         *self.kernel_count += 1;
         let types: Vec<MemRefType> = buffers.iter().map(|&b| self.memref(b)).collect();
+        let op_type = self.op().name().to_string();
         let loc = self.loc();
         let func = build_kernel(self.ctx, self.module, &name, &types, loc.clone(), body);
         // Kernels go before the schedule function's op so the module reads callees first.
@@ -208,8 +212,12 @@ impl<'a> Lowering<'a> {
         if let Some(schedule_func) = schedule_func {
             self.ctx.move_op(func, InsertPoint::Before(schedule_func));
         }
-        let state =
-            kernel::Launch::new().buffers(buffers.to_vec()).callee(SymbolRef(name)).tiles(tiles as i64).into_state(loc);
+        let state = kernel::Launch::new()
+            .buffers(buffers.to_vec())
+            .callee(SymbolRef(name))
+            .tiles(tiles as i64)
+            .op_type(op_type)
+            .into_state(loc);
         Builder::at_end(self.ctx, self.schedule).insert(state).expect("launch has no results");
     }
 }
@@ -295,6 +303,7 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId) -> Result<(), Vec<Di
     // The schedule function, first under a temporary name.
     let schedule_func = msc_builtin::append_func(ctx, module, &format!("{name}.lowering"), arg_types, vec![]);
     ctx.set_loc(schedule_func, ctx.op(f).loc().clone());
+    ctx.set_attr(schedule_func, NUM_OUTPUTS_ATTR, Attribute::Int(sig.results.len() as i64));
     let schedule = msc_builtin::body(ctx, schedule_func);
     let args = ctx.block_args(schedule).to_vec();
     let (input_args, output_args) = args.split_at(sig.inputs.len());

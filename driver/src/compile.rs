@@ -1,0 +1,320 @@
+//! Compiling a model to a `.ms` artefact: import, optimize the `nn` IR, lower it to kernels, plan
+//! memory, generate machine code, and assemble the artefact (manifest, weights, plan, code).
+
+use crate::Error;
+use msc_builtin::func;
+use msc_cranelift::{CompiledKernels, Target};
+use msc_ir::pass::{Instrumentation, PassManager};
+use msc_ir::{Attribute, Context, ElementType, Location, OpId, Type, Value};
+use msc_kernel::{kernel, memref};
+use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Step, TensorInfo};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The `nn`-level optimization pipeline run before lowering.
+pub const NN_PIPELINE: &str = "builtin.module(canonicalize, fold-constants, cse, dce)";
+
+/// How to compile.
+#[derive(Clone, Debug)]
+pub struct CompileOptions {
+    /// `host`, `x86_64`, `arm64`, `aarch64` or a target triple.
+    pub target: String,
+    /// Input shapes by input name (`-1` keeps the model's dim).
+    pub input_shapes: Vec<(String, Vec<i64>)>,
+    /// Print the IR after every pass (to standard error).
+    pub print_ir_after_all: bool,
+    /// Keep pass timings for the summary.
+    pub time_passes: bool,
+    /// Store the lowered IR in the artefact.
+    pub embed_ir: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> CompileOptions {
+        CompileOptions {
+            target: "host".into(),
+            input_shapes: Vec::new(),
+            print_ir_after_all: false,
+            time_passes: false,
+            embed_ir: false,
+        }
+    }
+}
+
+/// A model in the `nn` dialect, ready to compile: one function and its I/O names.
+pub struct Model {
+    pub ctx: Context,
+    pub module: OpId,
+    pub func: OpId,
+    pub input_names: Vec<String>,
+    pub output_names: Vec<String>,
+}
+
+/// What compiling produced, and what it took.
+pub struct Compiled {
+    pub artefact: Artefact,
+    pub summary: Summary,
+    /// The lowered module, kept for object-file emission (`msc compile --emit-object`).
+    pub lowered: Model,
+    pub target: Target,
+}
+
+/// The numbers `msc compile` prints.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub target: String,
+    pub ops_before: usize,
+    pub ops_after: usize,
+    pub kernels: usize,
+    pub vectorized_loops: u32,
+    pub arena_size: u64,
+    /// Bytes all intermediates would take without memory reuse.
+    pub intermediates_size: u64,
+    pub weights_size: u64,
+    pub code_size: u64,
+    /// Wall time per phase, in order.
+    pub phases: Vec<(String, Duration)>,
+    /// The pass timing report, when requested.
+    pub pass_timings: Option<String>,
+}
+
+/// Imports the model file at `path` (ONNX) into the `nn` dialect.
+pub fn import(path: &Path, input_shapes: &[(String, Vec<i64>)]) -> Result<Model, Error> {
+    let options = msc_onnx::ImportOptions { input_shapes: input_shapes.to_vec() };
+    let imported = msc_onnx::import_file(path, &options).map_err(|e| match e {
+        msc_onnx::ImportError::Unsupported(_) => Error::UnsupportedOp(format!("{}: {e}", path.display())),
+        other => Error::Import(format!("{}: {other}", path.display())),
+    })?;
+    Ok(Model {
+        ctx: imported.ctx,
+        module: imported.module,
+        func: imported.func,
+        input_names: imported.input_names,
+        output_names: imported.output_names,
+    })
+}
+
+/// Compiles the model file at `path`; `progress` hears the name of each phase as it starts.
+pub fn compile_file(path: &Path, options: &CompileOptions, progress: &mut dyn FnMut(&str)) -> Result<Compiled, Error> {
+    progress("import");
+    let start = Instant::now();
+    let model = import(path, &options.input_shapes)?;
+    let mut compiled = compile(model, options, progress)?;
+    compiled.summary.phases.insert(0, ("import".into(), start.elapsed()));
+    Ok(compiled)
+}
+
+/// Compiles an imported model.
+pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn FnMut(&str)) -> Result<Compiled, Error> {
+    let target = msc_cranelift::parse_target(&options.target)?;
+    let mut summary = Summary { target: target.triple.to_string(), ..Summary::default() };
+    let phase = |summary: &mut Summary, name: &str, start: Instant| {
+        summary.phases.push((name.to_string(), start.elapsed()));
+    };
+    let name = model.ctx.op(model.func).string("sym_name").map_err(Error::Verify)?;
+    let signature = func::signature(model.ctx.op(model.func)).map_err(Error::Verify)?;
+    summary.ops_before = count_ops(&model.ctx, model.func);
+
+    progress("optimize");
+    let start = Instant::now();
+    let instrumentation = Instrumentation {
+        print_ir_after_all: options.print_ir_after_all,
+        time_passes: options.time_passes,
+        ..Instrumentation::default()
+    };
+    let mut stderr = std::io::stderr();
+    let mut pm = PassManager::parse(&crate::passes(), NN_PIPELINE, instrumentation.clone()).map_err(Error::Verify)?;
+    pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| Error::Verify(diagnostics(&d)))?;
+    let func_op = lookup(&model.ctx, model.module, &name)?;
+    summary.ops_after = count_ops(&model.ctx, func_op);
+    phase(&mut summary, "optimize", start);
+
+    progress("lower");
+    let start = Instant::now();
+    let lower = "builtin.module(lower-to-kernel, plan-memory)";
+    let mut lower_pm = PassManager::parse(&crate::passes(), lower, instrumentation).map_err(Error::Verify)?;
+    lower_pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| {
+        let text = diagnostics(&d);
+        if text.contains("no CPU kernel lowering") { Error::UnsupportedOp(text) } else { Error::Verify(text) }
+    })?;
+    let schedule = lookup(&model.ctx, model.module, &name)?;
+    if options.time_passes {
+        summary.pass_timings = Some(pm.timing_report() + &lower_pm.timing_report());
+    }
+    phase(&mut summary, "lower", start);
+
+    progress("codegen");
+    let start = Instant::now();
+    let code = msc_cranelift::compile_kernels(&model.ctx, model.module, &name, &target)?;
+    phase(&mut summary, "codegen", start);
+
+    progress("assemble");
+    let start = Instant::now();
+    let (plan, weights) = assemble_plan(&model.ctx, schedule, &code)?;
+    let manifest = manifest(&signature, &model.input_names, &model.output_names)?;
+    summary.kernels = code.kernels.len();
+    summary.vectorized_loops = code.kernels.iter().map(|k| k.vectorized_loops).sum();
+    summary.arena_size = plan.arena_size;
+    summary.intermediates_size = intermediates_size(&model.ctx, schedule);
+    summary.weights_size = weights.len() as u64;
+    summary.code_size = code.code.len() as u64;
+    let ir = options.embed_ir.then(|| msc_ir::print_op(&model.ctx, model.module, &msc_ir::PrintOptions::default()));
+    let artefact = Artefact {
+        producer: format!("msc {}", env!("CARGO_PKG_VERSION")),
+        target: target.triple.to_string(),
+        cpu_features: code.cpu_features.clone(),
+        manifest,
+        weights,
+        plan,
+        code: code.code,
+        ir,
+    };
+    phase(&mut summary, "assemble", start);
+    model.func = schedule;
+    Ok(Compiled { artefact, summary, lowered: model, target })
+}
+
+fn diagnostics(d: &[msc_ir::Diagnostic]) -> String {
+    d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+fn lookup(ctx: &Context, module: OpId, name: &str) -> Result<OpId, Error> {
+    let body = msc_builtin::body(ctx, module);
+    ctx.block_ops(body)
+        .find(|&f| ctx.op(f).raw_attr("sym_name").and_then(|a| a.as_str()) == Some(name))
+        .ok_or_else(|| Error::Verify(format!("function @{name} disappeared during compilation")))
+}
+
+/// The number of ops in a function body, nested ones included, the terminator excluded.
+fn count_ops(ctx: &Context, f: OpId) -> usize {
+    ctx.walk(f, msc_ir::WalkOrder::Pre).len().saturating_sub(2)
+}
+
+/// The runtime's name for an element type.
+pub fn dtype(e: ElementType) -> DType {
+    match e {
+        ElementType::F32 => DType::F32,
+        ElementType::F16 => DType::F16,
+        ElementType::BF16 => DType::BF16,
+        ElementType::F64 => DType::F64,
+        ElementType::I8 => DType::I8,
+        ElementType::U8 => DType::U8,
+        ElementType::I16 => DType::I16,
+        ElementType::I32 => DType::I32,
+        ElementType::I64 => DType::I64,
+        ElementType::Bool => DType::Bool,
+    }
+}
+
+fn manifest(signature: &msc_ir::FunctionType, inputs: &[String], outputs: &[String]) -> Result<Manifest, Error> {
+    let infos = |types: &[Type], names: &[String], what: &str| -> Result<Vec<TensorInfo>, Error> {
+        types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| {
+                let memref = msc_passes::lower_to_kernel::memref_for(ty).map_err(Error::Verify)?;
+                let name = names.get(i).cloned().unwrap_or_else(|| format!("{what}{i}"));
+                Ok(TensorInfo { name, dtype: dtype(memref.element), shape: memref.shape })
+            })
+            .collect()
+    };
+    Ok(Manifest {
+        inputs: infos(&signature.inputs, inputs, "input")?,
+        outputs: infos(&signature.results, outputs, "output")?,
+    })
+}
+
+/// Bytes all planned allocations would take without reuse.
+fn intermediates_size(ctx: &Context, schedule: OpId) -> u64 {
+    let body = msc_builtin::body(ctx, schedule);
+    ctx.block_ops(body)
+        .filter(|&op| ctx.op(op).name() == memref::ALLOC.name)
+        .filter_map(|op| ctx.op(op).result_type(0).as_memref()?.size_in_bytes())
+        .map(|n| n.next_multiple_of(msc_passes::plan_memory::ALIGN))
+        .sum()
+}
+
+/// Translates a planned schedule function into the runtime's plan: each buffer value becomes a
+/// byte range of an input, an output, the arena or the weights; each launch a step.
+fn assemble_plan(ctx: &Context, schedule: OpId, code: &CompiledKernels) -> Result<(Plan, Vec<u8>), Error> {
+    let bad = |message: String| Error::Verify(format!("lowered schedule: {message}"));
+    let arena_size = match ctx.op(schedule).raw_attr(msc_passes::plan_memory::ARENA_SIZE_ATTR) {
+        Some(Attribute::Int(n)) => *n as u64,
+        _ => 0,
+    };
+    let body = msc_builtin::body(ctx, schedule);
+    let args = ctx.block_args(body);
+    let kernel_index: HashMap<&str, u32> =
+        code.kernels.iter().enumerate().map(|(i, k)| (k.name.as_str(), i as u32)).collect();
+    let mut places: HashMap<Value, (Base, u64)> = HashMap::new();
+    let num_outputs = count_outputs(ctx, schedule);
+    let num_inputs = args.len() - num_outputs;
+    for (i, &arg) in args.iter().enumerate() {
+        let base = if i < num_inputs { Base::Input(i as u32) } else { Base::Output((i - num_inputs) as u32) };
+        places.insert(arg, (base, 0));
+    }
+    let mut weights: Vec<u8> = Vec::new();
+    let mut steps = Vec::new();
+    for op_id in ctx.block_ops(body) {
+        let op = ctx.op(op_id);
+        let name = op.name();
+        if name == kernel::CONSTANT.name {
+            let Some(Attribute::Dense(value)) = op.raw_attr("value") else {
+                return Err(bad("kernel.constant without a value".into()));
+            };
+            let bytes = value.full_bytes().ok_or_else(|| bad("a weight's data is elided".into()))?;
+            weights.resize(weights.len().next_multiple_of(msc_runtime::BUFFER_ALIGN), 0);
+            places.insert(op.result(0), (Base::Weights, weights.len() as u64));
+            weights.extend_from_slice(&bytes);
+        } else if name == memref::ALLOC.name {
+            let offset = op.int("offset").map_err(|e| bad(format!("an allocation was not planned: {e}")))?;
+            places.insert(op.result(0), (Base::Arena, offset as u64));
+        } else if name == kernel::VIEW.name {
+            let (base, offset) = places[&op.operand(0)];
+            places.insert(op.result(0), (base, offset + op.int("offset").map_err(bad)? as u64));
+        } else if name == kernel::LAUNCH.name {
+            let callee = op.raw_attr("callee").and_then(|a| a.as_symbol()).ok_or_else(|| bad("no callee".into()))?;
+            let kernel = *kernel_index.get(callee).ok_or_else(|| bad(format!("no code for kernel @{callee}")))?;
+            let args = op
+                .operands()
+                .iter()
+                .map(|v| {
+                    let (base, offset) = places[v];
+                    let len = ctx.value_type(*v).as_memref().and_then(|m| m.size_in_bytes()).unwrap_or(0);
+                    BufferRef { base, offset, len }
+                })
+                .collect();
+            steps.push(Step {
+                kernel,
+                tiles: op.int("tiles").map_err(bad)? as u64,
+                args,
+                name: location_name(op.loc(), callee),
+                op_type: op.string("op_type").unwrap_or_else(|_| "kernel".into()),
+            });
+        } else if name != func::RETURN.name {
+            return Err(bad(format!("unexpected '{name}' in a schedule function")));
+        }
+    }
+    let kernels =
+        code.kernels.iter().map(|k| Kernel { name: k.name.clone(), code_offset: k.offset, code_len: k.len }).collect();
+    Ok((Plan { arena_size, kernels, steps }, weights))
+}
+
+/// The number of output buffers of a schedule function (stored by lowering on the function).
+fn count_outputs(ctx: &Context, schedule: OpId) -> usize {
+    match ctx.op(schedule).raw_attr(msc_passes::lower_to_kernel::NUM_OUTPUTS_ATTR) {
+        Some(Attribute::Int(n)) => *n as usize,
+        _ => 0,
+    }
+}
+
+/// A profile-friendly name for a location: the source node name(s), else `fallback`.
+fn location_name(loc: &Location, fallback: &str) -> String {
+    match loc {
+        Location::Name(name) => name.to_string(),
+        Location::FileLineCol { file, line, column } => format!("{file}:{line}:{column}"),
+        Location::Fused(parts) => parts.iter().map(|p| location_name(p, fallback)).collect::<Vec<_>>().join("+"),
+        Location::Unknown => fallback.to_string(),
+    }
+}
