@@ -12,8 +12,15 @@ pub mod shape_inference;
 use msc_ir::pass::{PassInfo, PassRegistry};
 
 /// Every pass of this crate.
-pub const PASSES: &[PassInfo] =
-    &[canonicalize::INFO, cse::INFO, dce::INFO, fold_constants::INFO, lower_to_kernel::INFO, plan_memory::INFO, shape_inference::INFO];
+pub const PASSES: &[PassInfo] = &[
+    canonicalize::INFO,
+    cse::INFO,
+    dce::INFO,
+    fold_constants::INFO,
+    lower_to_kernel::INFO,
+    plan_memory::INFO,
+    shape_inference::INFO,
+];
 
 /// A registry holding every pass of this crate.
 pub fn registry() -> PassRegistry {

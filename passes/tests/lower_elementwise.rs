@@ -3,7 +3,7 @@
 //! a relative tolerance where f32 kernels compute what the reference computes in f64).
 
 use msc_ir::verifier::verify;
-use msc_ir::{Context, OpId, PrintOptions, Registry, parse_source, print_op};
+use msc_ir::{Context, PrintOptions, Registry, parse_source, print_op};
 use msc_nn_kernels::{DType, Data, Tensor};
 use std::sync::Arc;
 
@@ -31,7 +31,8 @@ fn check_within(src: &str, inputs: &[Tensor], rtol: f64) -> String {
     for (i, t) in expected.iter().enumerate() {
         let got = Data::from_le_bytes(t.dtype(), &buffers[inputs.len() + i]).unwrap();
         if t.dtype().is_float() {
-            let close = |(a, b): (&f64, &f64)| a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= rtol * (1.0 + b.abs());
+            let close =
+                |(a, b): (&f64, &f64)| a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= rtol * (1.0 + b.abs());
             let (got, want) = (got.to_f64(), t.to_f64());
             assert!(got.iter().zip(&want).all(close), "output {i}: {got:?} vs {want:?}\n{text}");
         } else {
@@ -143,11 +144,17 @@ fn zero_size_and_size_one_dims() {
 #[test]
 fn integer_arithmetic_wraps_and_mod_follows_fmod() {
     let src = module(
-        &[("a", "tensor<6xi32>"), ("b", "tensor<6xi32>"), ("u", "tensor<3xui8>"), ("v", "tensor<3xui8>")],
+        &[
+            ("a", "tensor<6xi32>"),
+            ("b", "tensor<6xi32>"),
+            ("e", "tensor<6xi64>"),
+            ("u", "tensor<3xui8>"),
+            ("v", "tensor<3xui8>"),
+        ],
         r#"    %m = "nn.mod"(%a, %b) : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
     %f = "nn.mod"(%a, %b) {fmod = 1} : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
     %d = "nn.div"(%a, %b) : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
-    %p = "nn.pow"(%a, %b) : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
+    %p = "nn.pow"(%a, %e) : (tensor<6xi32>, tensor<6xi64>) -> tensor<6xi32>
     %w = "nn.sub"(%u, %v) : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
     %x = "nn.max"(%u, %v) : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
     %n = "nn.bitwise_not"(%u) : (tensor<3xui8>) -> tensor<3xui8>
@@ -168,6 +175,7 @@ fn integer_arithmetic_wraps_and_mod_follows_fmod() {
         &[
             ints(DType::I32, &[6], &[-7, 7, 7, -7, 3, 0]),
             ints(DType::I32, &[6], &[3, -3, 3, -3, 21, 5]),
+            ints(DType::I64, &[6], &[3, 0, 2, 21, 31, 1]),
             ints(DType::U8, &[3], &[3, 200, 0]),
             ints(DType::U8, &[3], &[5, 100, 255]),
         ],
@@ -216,10 +224,7 @@ fn casts_wrap_like_the_reference() {
     );
     check(
         &src,
-        &[
-            tensor(DType::F32, &[5], &[300.7, -1.5, 0.0, f64::NAN, 1e-8]),
-            ints(DType::I64, &[3], &[70000, -1, 1 << 40]),
-        ],
+        &[tensor(DType::F32, &[5], &[300.7, -1.5, 0.0, f64::NAN, 1e-8]), ints(DType::I64, &[3], &[70000, -1, 1 << 40])],
     );
 }
 
@@ -261,7 +266,11 @@ fn activations_match_within_f32_rounding() {
     let x = tensor(DType::F32, &[2, 50], &ramp(100));
     for op in ops {
         let body = format!(r#"    %y = "{op}"(%x) : (tensor<2x50xf32>) -> tensor<2x50xf32>"#);
-        check_within(&module(&[("x", "tensor<2x50xf32>")], &body, &[("y", "tensor<2x50xf32>")]), &[x.clone()], 1e-6);
+        check_within(
+            &module(&[("x", "tensor<2x50xf32>")], &body, &[("y", "tensor<2x50xf32>")]),
+            std::slice::from_ref(&x),
+            1e-6,
+        );
     }
     let with_attributes = [
         r#""nn.leaky_relu"(%x) {alpha = 0.1}"#,
@@ -275,7 +284,11 @@ fn activations_match_within_f32_rounding() {
     ];
     for op in with_attributes {
         let body = format!(r#"    %y = {op} : (tensor<2x50xf32>) -> tensor<2x50xf32>"#);
-        check_within(&module(&[("x", "tensor<2x50xf32>")], &body, &[("y", "tensor<2x50xf32>")]), &[x.clone()], 1e-6);
+        check_within(
+            &module(&[("x", "tensor<2x50xf32>")], &body, &[("y", "tensor<2x50xf32>")]),
+            std::slice::from_ref(&x),
+            1e-6,
+        );
     }
     // Tiny negative inputs: expm1 keeps its relative accuracy.
     let tiny = tensor(DType::F32, &[3], &[-1e-7, -3e-5, -1e-3]);
@@ -328,7 +341,7 @@ fn trilu_keeps_triangles_of_batched_matrices() {
             ),
             &[("y", "tensor<2x3x4xf32>")],
         );
-        check(&src, &[x.clone()]);
+        check(&src, std::slice::from_ref(&x));
     }
     let src = module(
         &[("x", "tensor<5x2xi32>")],
@@ -353,7 +366,7 @@ fn one_hot_on_inner_and_last_axes() {
             ),
             &[("y", &ty)],
         );
-        check(&src, &[indices.clone()]);
+        check(&src, std::slice::from_ref(&indices));
     }
 }
 
@@ -363,7 +376,7 @@ fn range_fill_shape_and_size() {
         &[("x", "tensor<2x3xf32>")],
         r#"    %s = "nn.constant"() {value = dense<1.5> : tensor<f32>} : () -> tensor<f32>
     %l = "nn.constant"() {value = dense<-2.0> : tensor<f32>} : () -> tensor<f32>
-    %d = "nn.constant"() {value = dense<-0.7> : tensor<f32>} : () -> tensor<f32>
+    %d = "nn.constant"() {value = dense<-0.75> : tensor<f32>} : () -> tensor<f32>
     %r = "nn.range"(%s, %l, %d) : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<5xf32>
     %a = "nn.constant"() {value = dense<10> : tensor<i32>} : () -> tensor<i32>
     %b = "nn.constant"() {value = dense<1> : tensor<i32>} : () -> tensor<i32>
@@ -391,10 +404,32 @@ fn range_fill_shape_and_size() {
 
 #[test]
 fn topk_breaks_ties_by_index_and_ranks_nan_highest() {
-    let x = tensor(DType::F32, &[2, 5, 2], &[
-        1.0, 4.0, 3.0, f64::NAN, 3.0, 4.0, 2.0, 0.0, 5.0, 4.0, //
-        -1.0, 0.0, f64::NAN, 0.0, 2.0, -3.0, 2.0, 1.0, f64::NAN, 1.0,
-    ]);
+    let x = tensor(
+        DType::F32,
+        &[2, 5, 2],
+        &[
+            1.0,
+            4.0,
+            3.0,
+            f64::NAN,
+            3.0,
+            4.0,
+            2.0,
+            0.0,
+            5.0,
+            4.0, //
+            -1.0,
+            0.0,
+            f64::NAN,
+            0.0,
+            2.0,
+            -3.0,
+            2.0,
+            1.0,
+            f64::NAN,
+            1.0,
+        ],
+    );
     for (axis, largest, k) in [(1, 1, 3), (1, 0, 5), (-1, 1, 1), (0, 0, 2)] {
         let shape = match axis {
             1 => format!("2x{k}x2"),
@@ -409,7 +444,7 @@ fn topk_breaks_ties_by_index_and_ranks_nan_highest() {
             ),
             &[("t#0", &format!("tensor<{shape}xf32>")), ("t#1", &format!("tensor<{shape}xi64>"))],
         );
-        check(&src, &[x.clone()]);
+        check(&src, std::slice::from_ref(&x));
     }
     let src = module(
         &[("x", "tensor<6xi32>")],
@@ -418,4 +453,41 @@ fn topk_breaks_ties_by_index_and_ranks_nan_highest() {
         &[("t#0", "tensor<4xi32>"), ("t#1", "tensor<4xi64>")],
     );
     check(&src, &[ints(DType::I32, &[6], &[5, -3, 9, -3, 0, 5])]);
+}
+
+#[test]
+fn einsum_contracts_broadcasts_and_takes_diagonals() {
+    let cases = [
+        ("ij,jk->ik", vec![vec![2, 3], vec![3, 4]], "2x4"),
+        ("bij,bjk->bik", vec![vec![2, 2, 3], vec![2, 3, 2]], "2x2x2"),
+        ("ii->i", vec![vec![3, 3]], "3"),
+        ("ij->", vec![vec![2, 3]], ""),
+        ("...j,j", vec![vec![2, 1, 3], vec![3]], "2x1"),
+        ("ij,kj->ikj", vec![vec![1, 3], vec![2, 3]], "1x2x3"),
+    ];
+    for (equation, shapes, out) in cases {
+        let ty = |s: &[usize]| {
+            let dims: String = s.iter().map(|d| format!("{d}x")).collect();
+            format!("tensor<{dims}f32>")
+        };
+        let names = ["a", "b"];
+        let args: Vec<(String, String)> = shapes.iter().zip(names).map(|(s, n)| (n.to_string(), ty(s))).collect();
+        let arg_refs: Vec<(&str, &str)> = args.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let operands: Vec<String> = args.iter().map(|(n, _)| format!("%{n}")).collect();
+        let types: Vec<&str> = args.iter().map(|(_, t)| t.as_str()).collect();
+        let out_ty = if out.is_empty() { "tensor<f32>".to_string() } else { format!("tensor<{out}xf32>") };
+        let body = format!(
+            r#"    %y = "nn.einsum"({}) {{equation = "{equation}"}} : ({}) -> {out_ty}"#,
+            operands.join(", "),
+            types.join(", ")
+        );
+        let inputs: Vec<Tensor> = shapes
+            .iter()
+            .map(|s| {
+                let n = s.iter().product();
+                tensor(DType::F32, s, &ramp(n))
+            })
+            .collect();
+        check_within(&module(&arg_refs, &body, &[("y", &out_ty)]), &inputs, 1e-6);
+    }
 }

@@ -163,15 +163,19 @@ pub fn einsum(equation: &str, inputs: &[&Tensor]) -> Result<Tensor> {
 }
 
 /// A sum of products over the full index space of an einsum's labels (output labels first).
-struct Contraction {
-    space: Vec<usize>,
-    operand_steps: Vec<Vec<usize>>,
-    output_steps: Vec<usize>,
+/// Public so that compilers lower einsum with exactly this plan.
+pub struct Contraction {
+    /// The size of every label: the output's, in output order, then the summed ones.
+    pub space: Vec<usize>,
+    /// Per operand, the flat-index step of each label (0 where the operand broadcasts).
+    pub operand_steps: Vec<Vec<usize>>,
+    /// The output's row-major strides.
+    pub output_steps: Vec<usize>,
 }
 
 impl Contraction {
     /// Parses `equation` for operands of the given shapes into a contraction and its output shape.
-    fn plan(equation: &str, shapes: &[&[usize]]) -> Result<(Contraction, Vec<usize>)> {
+    pub fn plan(equation: &str, shapes: &[&[usize]]) -> Result<(Contraction, Vec<usize>)> {
         let equation: String = equation.chars().filter(|c| !c.is_whitespace()).collect();
         let (lhs, rhs) = match equation.split_once("->") {
             Some((l, r)) => (l, Some(Term::parse(r)?)),
