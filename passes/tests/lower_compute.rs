@@ -55,7 +55,7 @@ fn check(src: &str, inputs: &[Tensor]) {
             .unwrap();
         if t.dtype().is_float() {
             for (k, (g, w)) in got.to_f64().iter().zip(t.to_f64()).enumerate() {
-                let close = (g - w).abs() <= 1e-5 + 1e-4 * w.abs() || (g.is_nan() && w.is_nan());
+                let close = *g == w || (g - w).abs() <= 1e-5 + 1e-4 * w.abs() || (g.is_nan() && w.is_nan());
                 assert!(close, "output {i} element {k}: got {g}, expected {w}\n{src}");
             }
         } else {
@@ -86,12 +86,7 @@ fn ty(shape: &[usize]) -> String {
 fn unary_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) {
     let types: Vec<String> = shapes.iter().map(|s| ty(s)).collect();
     let operands: Vec<String> = (0..shapes.len()).map(|i| format!("%a{i}")).collect();
-    let body = format!(
-        "    %y = \"{op}\"({}) {attrs} : ({}) -> {}",
-        operands.join(", "),
-        types.join(", "),
-        ty(out)
-    );
+    let body = format!("    %y = \"{op}\"({}) {attrs} : ({}) -> {}", operands.join(", "), types.join(", "), ty(out));
     let type_refs: Vec<&str> = types.iter().map(String::as_str).collect();
     let src = module(&type_refs, &body, &[("%y", &ty(out))]);
     let inputs: Vec<Tensor> = shapes.iter().enumerate().map(|(i, s)| data(s, i as u64 + 1)).collect();
@@ -118,12 +113,12 @@ fn gemm_transposes_scales_and_broadcasts_c() {
 #[test]
 fn conv_with_padding_strides_dilations_groups_and_bias() {
     let attrs = "{pads = [1, 0, 2, 1], strides = [2, 1], dilations = [1, 2]}";
-    unary_case("nn.conv", attrs, &[&[2, 3, 7, 6], &[4, 3, 3, 2], &[4]], &[2, 4, 5, 5]);
+    unary_case("nn.conv", attrs, &[&[2, 3, 7, 6], &[4, 3, 3, 2], &[4]], &[2, 4, 4, 5]);
     // Depthwise, SAME_UPPER.
     let attrs = "{auto_pad = \"SAME_UPPER\", group = 4, strides = [2, 2]}";
     unary_case("nn.conv", attrs, &[&[1, 4, 5, 5], &[4, 1, 3, 3]], &[1, 4, 3, 3]);
     unary_case("nn.conv", "{group = 2, pads = [1, 1]}", &[&[1, 4, 5], &[6, 2, 3]], &[1, 6, 5]);
-    unary_case("nn.conv", "{pads = [0, 1, 0, 1, 0, 1]}", &[&[1, 2, 3, 3, 3], &[2, 2, 2, 2, 2]], &[1, 2, 2, 3, 2]);
+    unary_case("nn.conv", "{pads = [0, 1, 0, 1, 0, 1]}", &[&[1, 2, 3, 3, 3], &[2, 2, 2, 2, 2]], &[1, 2, 3, 3, 3]);
 }
 
 #[test]
@@ -238,4 +233,32 @@ fn norms() {
     unary_case("nn.layer_norm", "", &[&[2, 3, 4], &[4]], &[2, 3, 4]);
     unary_case("nn.mean_variance_normalization", "", &[&[2, 3, 2, 2]], &[2, 3, 2, 2]);
     unary_case("nn.lrn", "{size = 3}", &[&[2, 5, 2, 2]], &[2, 5, 2, 2]);
+}
+
+#[test]
+fn integer_products_wrap_and_runtime_cumsum_axis() {
+    let (a, b) = ("tensor<2x3xi32>", "tensor<3x2xi32>");
+    let body = format!("    %y = \"nn.matmul\"(%a0, %a1) : ({a}, {b}) -> tensor<2x2xi32>");
+    let big = |shape: &[usize]| {
+        let n: usize = shape.iter().product();
+        Tensor::new(shape.to_vec(), Data::I32((0..n as i32).map(|i| i.wrapping_mul(1_000_003_000) - 7).collect()))
+            .unwrap()
+    };
+    check(&module(&[a, b], &body, &[("%y", "tensor<2x2xi32>")]), &[big(&[2, 3]), big(&[3, 2])]);
+    // The axis is a function input, read at run time (here -1, then 0).
+    let x = ty(&[2, 3]);
+    let body = format!("    %y = \"nn.cumsum\"(%a0, %a1) {{reverse = 1}} : ({x}, tensor<i64>) -> {x}");
+    let src = module(&[&x, "tensor<i64>"], &body, &[("%y", &x)]);
+    for axis in [-1, 0] {
+        check(&src, &[data(&[2, 3], 5), Tensor::new(vec![], Data::I64(vec![axis])).unwrap()]);
+    }
+}
+
+#[test]
+fn empty_and_unit_axes() {
+    unary_case("nn.reduce_max", "{keepdims = 1}", &[&[2, 0, 3]], &[1, 1, 1]);
+    unary_case("nn.softmax", "{axis = 1}", &[&[2, 1, 4]], &[2, 1, 4]);
+    unary_case("nn.softmax", "", &[&[0, 3]], &[0, 3]);
+    unary_case("nn.conv", "{auto_pad = \"SAME_LOWER\", dilations = [2]}", &[&[1, 2, 6], &[3, 2, 2]], &[1, 3, 6]);
+    unary_case("nn.average_pool", "{kernel_shape = [1, 1]}", &[&[1, 1, 1, 1]], &[1, 1, 1, 1]);
 }
