@@ -5,8 +5,8 @@ use bytes::Bytes;
 use msc_ir::entity::EntityId;
 use msc_ir::{
     ArgDef, Arity, AttrDict, Attribute, BlockId, Context, DenseAttr, Dialect, Dim, ElementType, FunctionType,
-    InsertPoint, LargeData, Layout, Location, MemRefType, OpDef, OpId, OpState, ParseError, PrintOptions, Registry, TensorType,
-    Traits, Type, TypeConstraint, Value, parse_chunk, parse_source, print_op, print_ops, split_input_file,
+    InsertPoint, LargeData, Layout, Location, MemRefType, OpDef, OpId, OpState, ParseError, PrintOptions, Registry,
+    TensorType, Traits, Type, TypeConstraint, Value, parse_chunk, parse_source, print_op, print_ops, split_input_file,
 };
 use proptest::prelude::*;
 use std::sync::Arc;

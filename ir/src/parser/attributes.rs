@@ -176,7 +176,12 @@ impl<'a> Parser<'a> {
             Tok::BareId(name) => ElementType::from_mnemonic(name).ok_or_else(|| {
                 self.error(format!("unknown element type '{name}' (expected one of {})", element_type_list()))
             })?,
-            _ => return Err(self.error(format!("expected a dimension ('4x') or an element type (one of {})", element_type_list()))),
+            _ => {
+                return Err(self.error(format!(
+                    "expected a dimension ('4x') or an element type (one of {})",
+                    element_type_list()
+                )));
+            }
         };
         self.advance()?;
         self.expect(Tok::Greater, "'>' to close the memref type")?;
@@ -282,7 +287,10 @@ impl<'a> Parser<'a> {
             Tok::BareId("dense") => return self.dense().map(Attribute::Dense),
             Tok::BareId("dense_resource") => return self.dense_resource().map(Attribute::Dense),
             Tok::BareId(name)
-                if *name == "tensor" || *name == "memref" || *name == "index" || ElementType::from_mnemonic(name).is_some() =>
+                if *name == "tensor"
+                    || *name == "memref"
+                    || *name == "index"
+                    || ElementType::from_mnemonic(name).is_some() =>
             {
                 return self.parse_type().map(Attribute::Type);
             }
