@@ -5,12 +5,14 @@
 //! - [`report`]: the report of unsupported ops, every op type with every node using it.
 //! - [`build`]: building the imported function: constants, import-time folding, input-shape
 //!   overrides, topological order, function names, the final signature and verification.
+//! - [`slicing`]: TensorFlow/MindSpore strided slices with all their masks.
 //! - [`npy`]: reading NumPy `.npy` files (fixture inputs and reference outputs).
 
 pub mod build;
 pub mod files;
 pub mod npy;
 pub mod report;
+pub mod slicing;
 
 pub use files::{ExternalFiles, map_file};
 pub use report::{UnsupportedOp, UnsupportedReport};

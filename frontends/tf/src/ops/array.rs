@@ -8,6 +8,7 @@ use super::{Entry, one};
 use crate::node::Node;
 use crate::tensor::dense_from_proto;
 use msc_frontend::build;
+use msc_frontend::slicing::{self, StridedSlice};
 use msc_ir::{ElementType, Value};
 use msc_nn::ops::*;
 
@@ -153,102 +154,23 @@ fn slice(n: &mut Node<'_, '_>) -> Result<Vec<Value>, String> {
     one(Slice::new(n.input(0)?, starts, ends).axes(axes).build_value(n.b)?)
 }
 
-/// What one entry of a StridedSlice spec does to the output.
-enum Spec {
-    /// Keeps input axis `axis`, sliced.
-    Keep,
-    /// Removes a slice of one element of an input axis.
-    Shrink,
-    /// Inserts a new axis of size 1.
-    NewAxis,
-}
-
-/// StridedSlice with constant begin/end/strides and all five masks: an `nn.slice` over the input
-/// axes, then `nn.squeeze` of the shrunk axes, then `nn.unsqueeze` of the new ones.
+/// StridedSlice with constant begin/end/strides and all five masks (see
+/// [`msc_frontend::slicing`]).
 fn strided_slice(n: &mut Node<'_, '_>) -> Result<Vec<Value>, String> {
     let x = n.input(0)?;
-    let rank = n.rank(x)?;
     let (begin, end, strides) = (n.const_ints(1, "begin")?, n.const_ints(2, "end")?, n.const_ints(3, "strides")?);
-    if begin.len() != end.len() || begin.len() != strides.len() {
-        return Err(format!("begin {begin:?}, end {end:?} and strides {strides:?} differ in length"));
-    }
     let mask = |name: &str| -> Result<i64, String> { n.int_or(name, 0) };
-    let (begin_mask, end_mask, ellipsis_mask) = (mask("begin_mask")?, mask("end_mask")?, mask("ellipsis_mask")?);
-    let (new_axis_mask, shrink_mask) = (mask("new_axis_mask")?, mask("shrink_axis_mask")?);
-    let bit = |m: i64, i: usize| m >> i & 1 == 1;
-    let explicit_axes = (0..begin.len()).filter(|&i| !bit(new_axis_mask, i) && !bit(ellipsis_mask, i)).count();
-    let (mut starts, mut ends, mut steps, mut axes) = (vec![], vec![], vec![], vec![]);
-    let mut specs = Vec::new();
-    let mut axis = 0usize;
-    for i in 0..begin.len() {
-        if bit(ellipsis_mask, i) {
-            let covered = rank.checked_sub(explicit_axes).ok_or("the spec has more axes than the input")?;
-            for _ in 0..covered {
-                specs.push(Spec::Keep);
-                axis += 1;
-            }
-            continue;
-        }
-        if bit(new_axis_mask, i) {
-            specs.push(Spec::NewAxis);
-            continue;
-        }
-        if axis >= rank {
-            return Err(format!("the spec addresses axis {axis} of a rank-{rank} input"));
-        }
-        let step = strides[i];
-        if step == 0 {
-            return Err("a stride is 0".into());
-        }
-        if bit(shrink_mask, i) {
-            let b = begin[i];
-            starts.push(b);
-            ends.push(if b == -1 { i64::MAX } else { b + 1 });
-            steps.push(1);
-            specs.push(Spec::Shrink);
-        } else {
-            let (from_start, to_end) = if step > 0 { (0, i64::MAX) } else { (i64::MAX, i64::MIN) };
-            starts.push(if bit(begin_mask, i) { from_start } else { begin[i] });
-            ends.push(if bit(end_mask, i) { to_end } else { end[i] });
-            steps.push(step);
-            specs.push(Spec::Keep);
-        }
-        axes.push(axis as i64);
-        axis += 1;
-    }
-    let mut y = x;
-    if !axes.is_empty() {
-        let (s, e, a, st) = (n.i64s(&starts)?, n.i64s(&ends)?, n.i64s(&axes)?, n.i64s(&steps)?);
-        y = Slice::new(y, s, e).axes(a).steps(st).build_value(n.b)?;
-    }
-    // Input axes and output positions, walking the spec (axes past it are kept).
-    let (mut input_axis, mut output_axis) = (0i64, 0i64);
-    let (mut shrunk, mut added) = (vec![], vec![]);
-    for spec in &specs {
-        match spec {
-            Spec::Keep => {
-                input_axis += 1;
-                output_axis += 1;
-            }
-            Spec::Shrink => {
-                shrunk.push(input_axis);
-                input_axis += 1;
-            }
-            Spec::NewAxis => {
-                added.push(output_axis);
-                output_axis += 1;
-            }
-        }
-    }
-    if !shrunk.is_empty() {
-        let axes = n.i64s(&shrunk)?;
-        y = Squeeze::new(y).axes(axes).build_value(n.b)?;
-    }
-    if !added.is_empty() {
-        let axes = n.i64s(&added)?;
-        y = Unsqueeze::new(y, axes).build_value(n.b)?;
-    }
-    one(y)
+    let spec = StridedSlice {
+        begin: &begin,
+        end: &end,
+        strides: &strides,
+        begin_mask: mask("begin_mask")?,
+        end_mask: mask("end_mask")?,
+        ellipsis_mask: mask("ellipsis_mask")?,
+        new_axis_mask: mask("new_axis_mask")?,
+        shrink_axis_mask: mask("shrink_axis_mask")?,
+    };
+    one(slicing::strided_slice(n.b, x, &spec)?)
 }
 
 /// GatherV2(params, indices, axis); `batch_dims` other than 0 is not supported.
