@@ -5,10 +5,13 @@
 //! - [`report`]: the report of unsupported ops, every op type with every node using it.
 //! - [`build`]: building the imported function: constants, import-time folding, input-shape
 //!   overrides, topological order, function names, the final signature and verification.
+//! - [`compat`]: TensorFlow/MindSpore conventions (convolution-gradient padding, resize
+//!   coordinates) in `nn` terms.
 //! - [`slicing`]: TensorFlow/MindSpore strided slices with all their masks.
 //! - [`npy`]: reading NumPy `.npy` files (fixture inputs and reference outputs).
 
 pub mod build;
+pub mod compat;
 pub mod files;
 pub mod npy;
 pub mod report;

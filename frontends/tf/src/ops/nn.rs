@@ -6,6 +6,7 @@
 
 use super::{Entry, one};
 use crate::node::{Format, Node};
+use msc_frontend::compat::{ForwardPadding, backprop_pads, resize_modes};
 use msc_ir::Value;
 use msc_nn::ops::*;
 
@@ -91,10 +92,7 @@ fn depthwise_conv2d(n: &mut Node<'_, '_>) -> Result<Vec<Value>, String> {
 
 /// The gradient of a convolution with respect to its input, which is a transposed convolution:
 /// inputs `input_sizes` (the result's shape, a constant), the H x W x (result channels) x
-/// (incoming channels) filter, and `out_backprop`. The padding the forward convolution had (its
-/// total split with the smaller half first, for SAME) is cropped from the full transposed output;
-/// when the forward convolution dropped cells (VALID or SAME with a stride), `output_padding`
-/// restores them.
+/// (incoming channels) filter, and `out_backprop` (padding: see [`backprop_pads`]).
 fn conv2d_backprop_input(n: &mut Node<'_, '_>) -> Result<Vec<Value>, String> {
     let format = n.format()?;
     let sizes = n.const_ints(0, "input_sizes")?;
@@ -107,25 +105,15 @@ fn conv2d_backprop_input(n: &mut Node<'_, '_>) -> Result<Vec<Value>, String> {
         return Err(format!("expected 4-D filter, out_backprop and input_sizes, got {f:?}, {dy_shape:?}, {sizes:?}"));
     }
     let spatial = format.spatial();
-    let explicit = padding(n, format)?.1;
-    let (mut pads, mut output_padding) = (vec![0i64; 4], vec![0i64; 2]);
-    for i in 0..2 {
-        let (input, out) = (dy_shape[spatial[i]] as i64, sizes[spatial[i]]);
-        let full = strides[i] * (input - 1) + (f[i] as i64 - 1) * dilations[i] + 1;
-        (pads[i], pads[i + 2]) = match (&explicit, padding_name.as_str()) {
-            (Some(p), _) => (p[i], p[i + 2]),
-            // VALID: the forward convolution padded nothing.
-            (None, "VALID") => (0, 0),
-            (None, _) => {
-                let total = (full - out).max(0);
-                (total / 2, total - total / 2)
-            }
-        };
-        output_padding[i] = out - (full - pads[i] - pads[i + 2]);
-        if output_padding[i] < 0 {
-            return Err(format!("input_sizes {sizes:?} do not fit the padding (spatial axis {i})"));
-        }
-    }
+    let forward = match (padding(n, format)?.1, padding_name.as_str()) {
+        (Some(explicit), _) => ForwardPadding::Explicit(explicit),
+        (None, "VALID") => ForwardPadding::Valid,
+        (None, _) => ForwardPadding::Same,
+    };
+    let input: Vec<i64> = spatial.iter().map(|&a| dy_shape[a] as i64).collect();
+    let output: Vec<i64> = spatial.iter().map(|&a| sizes[a]).collect();
+    let kernel = [f[0] as i64, f[1] as i64];
+    let (pads, output_padding) = backprop_pads(&input, &output, &kernel, &strides, &dilations, &forward)?;
     let w = n.transpose(filter, &[3, 2, 0, 1])?;
     let x = n.nchw_of(dy, format)?;
     let y = ConvTranspose::new(x, w)
@@ -204,9 +192,8 @@ fn avg_pool(n: &mut Node<'_, '_>) -> Result<Vec<Value>, String> {
 }
 
 /// ResizeBilinear / ResizeNearestNeighbor of an NHWC image to the constant `size` (height,
-/// width). The coordinate mapping follows the flags: `align_corners`, `half_pixel_centers`
-/// (bilinear: ONNX half_pixel; nearest: `floor((out + 0.5) * scale)`, which is half_pixel with
-/// ties rounded up), else TensorFlow's legacy `out * scale` (asymmetric, nearest rounds down).
+/// width), the coordinate mapping set by `align_corners` and `half_pixel_centers` (see
+/// [`resize_modes`]).
 fn resize(n: &mut Node<'_, '_>, mode: &str) -> Result<Vec<Value>, String> {
     let size = n.const_ints(1, "size")?;
     let x = n.input(0)?;
@@ -215,13 +202,7 @@ fn resize(n: &mut Node<'_, '_>, mode: &str) -> Result<Vec<Value>, String> {
         return Err(format!("expected a 4-D image and 2 sizes, got {shape:?} and {size:?}"));
     }
     let (align, half) = (n.bool_or("align_corners", false)?, n.bool_or("half_pixel_centers", false)?);
-    let (coordinates, nearest) = match (align, half, mode) {
-        (true, _, "nearest") => ("align_corners", "round_prefer_ceil"),
-        (true, _, _) => ("align_corners", "floor"),
-        (false, true, "nearest") => ("half_pixel", "round_prefer_ceil"),
-        (false, true, _) => ("half_pixel", "floor"),
-        (false, false, _) => ("asymmetric", "floor"),
-    };
+    let (coordinates, nearest) = resize_modes(align, half, mode);
     let sizes = n.i64s(&[shape[0] as i64, shape[3] as i64, size[0], size[1]])?;
     let x = n.nchw_of(x, Format::Nhwc)?;
     let y = Resize::new(x)
