@@ -84,3 +84,8 @@ fn default_outputs_are_the_graph_sinks() {
     let imported = import_file(&fixture_dir("resnet").join("model.pb"), &ImportOptions::default()).unwrap();
     assert_eq!(imported.output_names, vec!["Identity:0"]);
 }
+
+#[test]
+fn raw_ops_match_tensorflow() {
+    check("raw_ops");
+}
