@@ -82,12 +82,12 @@ pub fn supported_ops() -> Vec<&'static str> {
     ops::supported()
 }
 
-/// Whether `bytes` look like a MindIR model: a protobuf starting with the `ir_version` string
-/// (field 1) that decodes with a producer name of MindSpore or a graph.
+/// Whether `bytes` look like a MindIR model: a protobuf that decodes as a MindIR ModelProto with
+/// MindSpore as producer or a graph of nodes (an ONNX model does not decode: its field 1 is an
+/// integer; a TensorFlow GraphDef decodes without either).
 pub fn looks_like_mindir(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&0x0a)
-        && proto::ModelProto::decode(bytes)
-            .is_ok_and(|m| m.producer_name() == "MindSpore" || m.graph.as_ref().is_some_and(|g| !g.node.is_empty()))
+    proto::ModelProto::decode(bytes)
+        .is_ok_and(|m| m.producer_name() == "MindSpore" || m.graph.as_ref().is_some_and(|g| !g.node.is_empty()))
 }
 
 fn read(path: &Path) -> Result<Bytes, ImportError> {
