@@ -72,8 +72,8 @@ mod tests {
 
     #[test]
     fn backprop_padding_crops_the_forward_padding() {
-        // Forward: 8 -> 4 with k 3, s 2, SAME (total padding 1, none before).
-        assert_eq!(backprop_pads(&[4], &[8], &[3], &[2], &[1], &ForwardPadding::Same), Ok((vec![0, 0], vec![0])));
+        // Forward: 8 -> 4 with k 3, s 2, SAME (total padding 1: none before, 1 after).
+        assert_eq!(backprop_pads(&[4], &[8], &[3], &[2], &[1], &ForwardPadding::Same), Ok((vec![0, 1], vec![0])));
         // Forward VALID 6 -> 2 with k 3, s 2 dropped the last cell.
         assert_eq!(backprop_pads(&[2], &[6], &[3], &[2], &[1], &ForwardPadding::Valid), Ok((vec![0, 0], vec![1])));
         assert!(backprop_pads(&[4], &[2], &[3], &[1], &[1], &ForwardPadding::Valid).is_err());

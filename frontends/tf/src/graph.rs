@@ -151,7 +151,8 @@ pub(crate) fn import_graph(graph: GraphDef, options: &ImportOptions) -> Result<I
     let mut values: HashMap<Ref, Value> =
         placeholders.iter().zip(ctx.block_args(block)).map(|(&node, &v)| (Ref { node, output: 0 }, v)).collect();
 
-    let mut folded_operands = Vec::new();
+    // Ops to erase at the end if nothing uses them: folded ops' operands and Consts.
+    let mut maybe_dead = Vec::new();
     let mut b = Builder::at_end(&mut ctx, block);
     for &i in &order {
         let def = &graph_nodes[i];
@@ -170,7 +171,11 @@ pub(crate) fn import_graph(graph: GraphDef, options: &ImportOptions) -> Result<I
         let last = b.ctx_ref().block_last_op(block);
         let mut node = Node { b: &mut b, def, inputs };
         let produced = import(&mut node).map_err(fail)?;
-        let produced = fold_new_ops(b.ctx(), block, last, &produced, &mut folded_operands).map_err(fail)?;
+        let produced = fold_new_ops(b.ctx(), block, last, &produced, &mut maybe_dead).map_err(fail)?;
+        if def.op == "Const" {
+            // Consts read as attributes (shapes, axes, paddings) end up unused: erased at the end.
+            maybe_dead.extend(produced.iter().filter_map(|&v| b.ctx_ref().defining_op(v)));
+        }
         for (k, v) in produced.into_iter().enumerate() {
             values.insert(Ref { node: i, output: k }, v);
         }
@@ -192,8 +197,7 @@ pub(crate) fn import_graph(graph: GraphDef, options: &ImportOptions) -> Result<I
     Return::new().operands(results.clone()).build(&mut b).map_err(ImportError::Graph)?;
     drop(b);
     let names = SignatureNames { prefix: "tf", inputs: &input_names, outputs: &output_names };
-    finish_function(&mut ctx, module, func, input_types, &results, &folded_operands, names)
-        .map_err(ImportError::Verify)?;
+    finish_function(&mut ctx, module, func, input_types, &results, &maybe_dead, names).map_err(ImportError::Verify)?;
     Ok(Imported { ctx, module, func, input_names, output_names })
 }
 
