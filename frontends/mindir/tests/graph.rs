@@ -304,3 +304,21 @@ fn external_weights_are_confined_to_the_model_directory() {
         assert!(e.contains("outside the model directory"), "{e}");
     }
 }
+
+/// Every import of a corrupted fixture ends in `Ok` or `Err`, never a panic: single bytes of a
+/// real MindIR file are overwritten at many places (deterministically).
+#[test]
+fn corrupted_fixture_bytes_never_panic() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/subgraph/model.mindir");
+    let original = std::fs::read(path).unwrap();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..400 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut bytes = original.clone();
+        let at = (state % bytes.len() as u64) as usize;
+        bytes[at] = (state >> 32) as u8;
+        let _ = import_bytes(Bytes::from(bytes), None, &ImportOptions::default());
+    }
+}
