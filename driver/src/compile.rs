@@ -1,4 +1,4 @@
-//! Compiling a model to a `.ms` artefact: import, optimize the `nn` IR, lower it to kernels, plan
+//! Compiling a model (ONNX, TensorFlow GraphDef or MindIR) to a `.ms` artefact: import, optimize the `nn` IR, lower it to kernels, plan
 //! memory, generate machine code, and assemble the artefact (manifest, weights, plan, code).
 
 use crate::Error;
@@ -22,6 +22,8 @@ pub struct CompileOptions {
     pub target: String,
     /// Input shapes by input name (`-1` keeps the model's dim).
     pub input_shapes: Vec<(String, Vec<i64>)>,
+    /// The model's format; `None` tells it from the file's content.
+    pub framework: Option<crate::formats::Framework>,
     /// Print the IR after every pass (to standard error).
     pub print_ir_after_all: bool,
     /// Keep pass timings for the summary.
@@ -35,6 +37,7 @@ impl Default for CompileOptions {
         CompileOptions {
             target: "host".into(),
             input_shapes: Vec::new(),
+            framework: None,
             print_ir_after_all: false,
             time_passes: false,
             embed_ir: false,
@@ -42,14 +45,7 @@ impl Default for CompileOptions {
     }
 }
 
-/// A model in the `nn` dialect, ready to compile: one function and its I/O names.
-pub struct Model {
-    pub ctx: Context,
-    pub module: OpId,
-    pub func: OpId,
-    pub input_names: Vec<String>,
-    pub output_names: Vec<String>,
-}
+pub use crate::formats::Model;
 
 /// What compiling produced, and what it took.
 pub struct Compiled {
@@ -79,27 +75,12 @@ pub struct Summary {
     pub pass_timings: Option<String>,
 }
 
-/// Imports the model file at `path` (ONNX) into the `nn` dialect.
-pub fn import(path: &Path, input_shapes: &[(String, Vec<i64>)]) -> Result<Model, Error> {
-    let options = msc_onnx::ImportOptions { input_shapes: input_shapes.to_vec() };
-    let imported = msc_onnx::import_file(path, &options).map_err(|e| match e {
-        msc_onnx::ImportError::Unsupported(_) => Error::UnsupportedOp(format!("{}: {e}", path.display())),
-        other => Error::Import(format!("{}: {other}", path.display())),
-    })?;
-    Ok(Model {
-        ctx: imported.ctx,
-        module: imported.module,
-        func: imported.func,
-        input_names: imported.input_names,
-        output_names: imported.output_names,
-    })
-}
-
 /// Compiles the model file at `path`; `progress` hears the name of each phase as it starts.
 pub fn compile_file(path: &Path, options: &CompileOptions, progress: &mut dyn FnMut(&str)) -> Result<Compiled, Error> {
     progress("import");
     let start = Instant::now();
-    let model = import(path, &options.input_shapes)?;
+    let framework = crate::formats::detect(path, options.framework).map_err(Error::Import)?;
+    let model = crate::formats::import(path, framework, options.input_shapes.clone())?;
     let mut compiled = compile(model, options, progress)?;
     compiled.summary.phases.insert(0, ("import".into(), start.elapsed()));
     Ok(compiled)

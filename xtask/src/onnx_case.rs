@@ -150,11 +150,32 @@ fn guarded<T>(case: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
 }
 
 fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Vec<OutputError>, Failure> {
-    let mut imported = import_file(&dir.join("model.onnx"), &ImportOptions::default()).map_err(|err| {
-        let class =
-            if matches!(err, ImportError::Unsupported(_)) { FailClass::UnsupportedOp } else { FailClass::ImportError };
-        Failure::new(class, err.to_string())
-    })?;
+    let import = |options: &ImportOptions| {
+        import_file(&dir.join("model.onnx"), options).map_err(|err| {
+            let class = if matches!(err, ImportError::Unsupported(_)) {
+                FailClass::UnsupportedOp
+            } else {
+                FailClass::ImportError
+            };
+            Failure::new(class, err.to_string())
+        })
+    };
+    let mut imported = import(&ImportOptions::default())?;
+    if backend != Backend::Interp {
+        // Compiled paths need static shapes: bind the inputs' symbolic dims (a fixture's batch) to
+        // the first data set's shapes, as a user would with --input-shape.
+        let first = data_sets(dir)?.into_iter().next();
+        if let Some(first) = first {
+            let inputs = read_tensors(&first, "input")?;
+            let input_shapes = imported
+                .input_names
+                .iter()
+                .zip(&inputs)
+                .map(|(name, t)| (name.clone(), t.shape().iter().map(|&d| d as i64).collect()))
+                .collect();
+            imported = import(&ImportOptions { input_shapes })?;
+        }
+    }
     if matches!(backend, Backend::Cpu | Backend::Arm64) {
         return run_compiled(dir, imported, tolerance, backend);
     }

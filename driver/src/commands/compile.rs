@@ -19,7 +19,7 @@ use std::time::Duration;
         Targets: host, x86_64, arm64, aarch64, or a full triple such as aarch64-unknown-linux-gnu."
 )]
 pub struct CompileArgs {
-    /// The model file (ONNX).
+    /// The model file: ONNX, TensorFlow frozen GraphDef (.pb) or MindIR (format read from the content).
     input: PathBuf,
     /// The artefact to write.
     #[arg(short, long)]
@@ -42,12 +42,16 @@ pub struct CompileArgs {
     /// Store the lowered IR in the artefact (for inspection).
     #[arg(long)]
     embed_ir: bool,
+    /// The model's format, when its content does not tell.
+    #[arg(long, value_enum)]
+    framework: Option<msc::formats::Framework>,
 }
 
 pub fn run(args: CompileArgs) -> Result<ExitCode, String> {
     let options = CompileOptions {
         target: args.target.clone(),
         input_shapes: args.input_shape.clone(),
+        framework: args.framework,
         print_ir_after_all: args.print_ir_after_all,
         time_passes: args.time_passes,
         embed_ir: args.embed_ir,

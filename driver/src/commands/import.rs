@@ -1,23 +1,29 @@
-//! `msc import`: an ONNX model in, IR text out.
+//! `msc import`: an ONNX, TensorFlow GraphDef or MindIR model in, IR text out.
 
 use clap::Args;
+use msc::formats::{self, Framework};
 use msc_ir::printer::{LargeData, PrintOptions, print_op};
-use msc_onnx::ImportOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
 #[command(
-    about = "Import an ONNX model into the nn dialect and print the IR",
+    about = "Import a model (ONNX, TensorFlow frozen GraphDef, MindIR) into the nn dialect and print the IR",
     after_help = "Examples:\n  \
         msc import model.onnx                                   # print the IR, weights elided\n  \
         msc import model.onnx -o model.mlir --print-large-constants\n  \
         msc import model.onnx --input-shape input=1x3x224x224   # fix the input shape\n  \
-        msc import model.onnx --input-shape ids=?x128            # '?' or -1 keeps a dim symbolic"
+        msc import model.onnx --input-shape ids=?x128            # '?' or -1 keeps a dim symbolic\n  \
+        msc import frozen.pb --input-shape input:0=1x224x224x3   # TensorFlow: 'input' or 'input:0'\n  \
+        msc import net.mindir                                   # MindSpore MindIR\n  \
+        msc import model.bin --framework tf                     # the format is read from the content; force it"
 )]
 pub struct ImportArgs {
-    /// The ONNX model file (external data is read from its directory).
+    /// The model file (external data and weight files are read from its directory).
     input: PathBuf,
+    /// The model's format (default: detected from the file's content).
+    #[arg(long, value_enum)]
+    framework: Option<Framework>,
     /// Output file (default: standard output).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -33,9 +39,9 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> Result<ExitCode, String> {
-    let options = ImportOptions { input_shapes: args.input_shape };
-    let imported =
-        msc_onnx::import_file(&args.input, &options).map_err(|e| format!("error: {}: {e}", args.input.display()))?;
+    let error = |e: String| format!("error: {e}");
+    let framework = formats::detect(&args.input, args.framework).map_err(error)?;
+    let imported = formats::import(&args.input, framework, args.input_shape).map_err(|e| format!("error: {e}"))?;
     let print_options = PrintOptions {
         large_data: if args.print_large_constants { LargeData::Resources } else { LargeData::Elide },
         print_locations: !args.no_locations,

@@ -1,7 +1,8 @@
 //! [`ImportError`]: everything that can go wrong reading or importing an ONNX model, and the
-//! report of unsupported ops (every op type with every node that uses it).
+//! report of unsupported ops (every op type with every node that uses it, shared with the other
+//! frontends through `msc-frontend`).
 
-use std::fmt;
+pub use msc_frontend::{UnsupportedOp, UnsupportedReport};
 use std::path::PathBuf;
 
 /// Why a model could not be read or imported.
@@ -31,64 +32,4 @@ pub enum ImportError {
     Graph(String),
     #[error("the imported IR does not verify:\n{0}")]
     Verify(String),
-}
-
-/// One unsupported op type: where it comes from and which nodes use it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnsupportedOp {
-    pub op_type: String,
-    /// The operator-set domain, `ai.onnx` for the standard ops.
-    pub domain: String,
-    /// The model's opset version for that domain; `None` when the model imports no opset for it.
-    pub opset: Option<i64>,
-    /// Every node using it, by name.
-    pub nodes: Vec<String>,
-}
-
-/// Every unsupported op of a model, in order of first use.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UnsupportedReport {
-    pub ops: Vec<UnsupportedOp>,
-}
-
-impl UnsupportedReport {
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
-    /// Records that `node` uses an unsupported op.
-    pub(crate) fn add(&mut self, op_type: &str, domain: &str, opset: Option<i64>, node: String) {
-        match self.ops.iter_mut().find(|o| o.op_type == op_type && o.domain == domain && o.opset == opset) {
-            Some(op) => op.nodes.push(node),
-            None => self.ops.push(UnsupportedOp {
-                op_type: op_type.to_string(),
-                domain: domain.to_string(),
-                opset,
-                nodes: vec![node],
-            }),
-        }
-    }
-}
-
-impl fmt::Display for UnsupportedOp {
-    /// `Loop (ai.onnx opset 13): 2 nodes: loop_1, loop_2`
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.opset {
-            Some(v) => write!(f, "{} ({} opset {v})", self.op_type, self.domain)?,
-            None => write!(f, "{} ({}, no opset imported for this domain)", self.op_type, self.domain)?,
-        }
-        let s = if self.nodes.len() == 1 { "" } else { "s" };
-        write!(f, ": {} node{s}: {}", self.nodes.len(), self.nodes.join(", "))
-    }
-}
-
-impl fmt::Display for UnsupportedReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes: usize = self.ops.iter().map(|o| o.nodes.len()).sum();
-        write!(f, "the model uses {} unsupported op type(s) in {nodes} node(s):", self.ops.len())?;
-        for op in &self.ops {
-            write!(f, "\n  {op}")?;
-        }
-        Ok(())
-    }
 }

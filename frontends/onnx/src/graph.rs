@@ -7,15 +7,16 @@
 use crate::error::ImportError;
 use crate::load::ExternalData;
 use crate::node::NodeCtx;
-use crate::proto::{GraphProto, ModelProto, NodeProto, ValueInfoProto, tensor_shape_proto, type_proto};
+use crate::proto::{GraphProto, ModelProto, ValueInfoProto, tensor_shape_proto, type_proto};
 use crate::registry::{Opsets, import, lookup, node_name, unsupported};
 use crate::tensor::{dense_from_proto, element_type};
 use crate::{ImportOptions, Imported};
 use msc_builtin::func::Return;
 use msc_builtin::{append_func, body, create_module};
-use msc_ir::rewrite::{is_trivially_dead, try_fold};
-use msc_ir::{Attribute, BlockId, Builder, Context, Dim, FunctionType, Location, OpId, TensorType, Type, Value};
-use msc_nn::fold::fold_with_interpreter;
+use msc_frontend::build::{
+    SignatureNames, finish_function, fold_new_ops, function_name, override_shape, topological_order,
+};
+use msc_ir::{Builder, Context, Dim, Location, TensorType, Type, Value};
 use msc_nn::ops::Constant;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -38,7 +39,7 @@ pub(crate) fn import_model(
         let name = sparse.values.as_ref().map(|v| v.name.clone()).unwrap_or_default();
         return Err(ImportError::Tensor { tensor: name, reason: "sparse initializers are not supported".into() });
     }
-    let order = topological_order(&graph)?;
+    let order = node_order(&graph)?;
 
     let mut ctx = Context::new(Arc::new(msc_nn::standard_registry()));
     let module = create_module(&mut ctx);
@@ -135,97 +136,16 @@ pub(crate) fn import_model(
     b.set_loc(Location::Unknown);
     Return::new().operands(results.clone()).build(&mut b).map_err(ImportError::Graph)?;
     drop(b);
-    for &op in folded_operands.iter().rev() {
-        if ctx.is_live(op) && is_trivially_dead(&ctx, op) {
-            ctx.erase_op(op);
-        }
-    }
     let output_names: Vec<String> = graph.output.iter().map(|o| o.name.clone()).collect();
-    let result_types = results.iter().map(|&v| ctx.value_type(v).clone()).collect();
-    ctx.set_attr(
-        func,
-        "function_type",
-        Attribute::Type(Type::Function(FunctionType { inputs: input_types, results: result_types })),
-    );
-    ctx.set_attr(func, "onnx.input_names", strings(&input_names));
-    ctx.set_attr(func, "onnx.output_names", strings(&output_names));
-    msc_ir::verifier::verify(&ctx, module).map_err(|diagnostics| {
-        ImportError::Verify(diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
-    })?;
+    let names = SignatureNames { prefix: "onnx", inputs: &input_names, outputs: &output_names };
+    finish_function(&mut ctx, module, func, input_types, &results, &folded_operands, names)
+        .map_err(ImportError::Verify)?;
     Ok(Imported { ctx, module, func, input_names, output_names })
 }
 
-/// Folds the ops a node appended to `block` after `last` (all of them when `None`), in order, so
-/// that later nodes see constant operands and static shapes: through the op's folder, else with
-/// the interpreter when all operands are constants and each result is at most [`FOLD_MAX_BYTES`].
-/// Returns the node's outputs after folding; records the defining ops of folded ops' operands in
-/// `operand_defs`.
-fn fold_new_ops(
-    ctx: &mut Context,
-    block: BlockId,
-    last: Option<OpId>,
-    outputs: &[Value],
-    operand_defs: &mut Vec<OpId>,
-) -> Result<Vec<Value>, String> {
-    let mut next = match last {
-        Some(op) => ctx.next_op(op),
-        None => ctx.block_ops(block).next(),
-    };
-    let mut new_ops = Vec::new();
-    while let Some(op) = next {
-        new_ops.push(op);
-        next = ctx.next_op(op);
-    }
-    let mut replaced: HashMap<Value, Value> = HashMap::new();
-    for op in new_ops {
-        if !ctx.is_live(op) {
-            continue;
-        }
-        let view = ctx.op(op);
-        let results = view.results().to_vec();
-        let defs: Vec<OpId> = view.operands().iter().filter_map(|&v| ctx.defining_op(v)).collect();
-        let folded = match try_fold(ctx, op)? {
-            Some(values) => Some(values),
-            None => fold_with_interpreter(ctx, op, FOLD_MAX_BYTES)?,
-        };
-        if let Some(values) = folded {
-            replaced.extend(results.into_iter().zip(values));
-            operand_defs.extend(defs);
-        }
-    }
-    Ok(outputs
-        .iter()
-        .map(|&v| {
-            let mut v = v;
-            while let Some(&w) = replaced.get(&v) {
-                v = w;
-            }
-            v
-        })
-        .collect())
-}
-
-/// The largest result, in bytes, that import-time folding evaluates with the interpreter.
-const FOLD_MAX_BYTES: u64 = 1 << 20;
-
-fn strings(names: &[String]) -> Attribute {
-    Attribute::Array(names.iter().map(|n| Attribute::string(n.as_str())).collect())
-}
-
-/// The graph name as a function symbol: letters, digits and `_`, never empty.
-fn function_name(name: &str) -> String {
-    let mut out: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
-    if out.is_empty() {
-        out = "main".into();
-    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    out
-}
-
 /// The order to import nodes in: the file's order when it is topological (as ONNX requires),
-/// else a stable topological sort. Fails on dangling inputs, duplicate producers and cycles.
-fn topological_order(graph: &GraphProto) -> Result<Vec<usize>, ImportError> {
+/// else a stable topological sort (taking ready nodes in file order). Fails on dangling inputs, duplicate producers and cycles.
+fn node_order(graph: &GraphProto) -> Result<Vec<usize>, ImportError> {
     let mut producer: HashMap<&str, usize> = HashMap::new();
     for (i, node) in graph.node.iter().enumerate() {
         for output in node.output.iter().filter(|o| !o.is_empty()) {
@@ -254,39 +174,12 @@ fn topological_order(graph: &GraphProto) -> Result<Vec<usize>, ImportError> {
         }
         deps.push(d);
     }
-    if deps.iter().enumerate().all(|(i, d)| d.iter().all(|&p| p < i)) {
-        return Ok((0..graph.node.len()).collect());
-    }
-    sort(graph.node.as_slice(), &deps)
-}
-
-/// Kahn's algorithm, taking ready nodes in file order.
-fn sort(nodes: &[NodeProto], deps: &[Vec<usize>]) -> Result<Vec<usize>, ImportError> {
-    let mut users: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-    let mut pending: Vec<usize> = deps.iter().map(Vec::len).collect();
-    for (i, d) in deps.iter().enumerate() {
-        for &p in d {
-            users[p].push(i);
-        }
-    }
-    let mut ready: std::collections::BTreeSet<usize> = (0..nodes.len()).filter(|&i| pending[i] == 0).collect();
-    let mut order = Vec::with_capacity(nodes.len());
-    while let Some(i) = ready.pop_first() {
-        order.push(i);
-        for &u in &users[i] {
-            pending[u] -= 1;
-            if pending[u] == 0 {
-                ready.insert(u);
-            }
-        }
-    }
-    match (0..nodes.len()).find(|&i| pending[i] > 0) {
-        None => Ok(order),
-        Some(i) => Err(ImportError::Graph(format!(
+    topological_order(&deps).map_err(|i| {
+        ImportError::Graph(format!(
             "the graph has a cycle through node '{}' (or a node depending on one)",
-            node_name(&nodes[i], i)
-        ))),
-    }
+            node_name(&graph.node[i], i)
+        ))
+    })
 }
 
 /// The argument types of the graph inputs, with `options.input_shapes` applied. `dim_param`s
@@ -356,24 +249,6 @@ fn declared_dim(ctx: &Context, dim: &tensor_shape_proto::Dimension) -> Result<Di
         Some(Value::DimParam(p)) if !p.is_empty() => Ok(Dim::symbol(p.as_str())),
         _ => Ok(Dim::Symbol(ctx.fresh_symbol())),
     }
-}
-
-/// Applies an `--input-shape` override: -1 keeps the declared dim (or a fresh symbol).
-fn override_shape(ctx: &Context, declared: Option<&[Dim]>, wanted: &[i64]) -> Result<Vec<Dim>, String> {
-    if let Some(declared) = declared
-        && declared.len() != wanted.len()
-    {
-        return Err(format!("has rank {} but the override {wanted:?} has rank {}", declared.len(), wanted.len()));
-    }
-    wanted
-        .iter()
-        .enumerate()
-        .map(|(i, &w)| match w {
-            -1 => Ok(declared.map_or_else(|| Dim::Symbol(ctx.fresh_symbol()), |d| d[i].clone())),
-            w if w < 0 => Err(format!("the override {wanted:?} has a negative dim {w}")),
-            w => Ok(Dim::Static(w as u64)),
-        })
-        .collect()
 }
 
 /// A graph output's declared element type must match the imported value's.

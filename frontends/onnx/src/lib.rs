@@ -33,6 +33,7 @@ pub use error::{ImportError, UnsupportedOp, UnsupportedReport};
 pub use summary::{ModelSummary, ValueSummary};
 
 use bytes::Bytes;
+use msc_frontend::files::model_dir;
 use std::path::Path;
 
 /// Options of an import.
@@ -86,12 +87,4 @@ pub fn summarize(path: &Path) -> Result<ModelSummary, ImportError> {
 /// Every (domain, op type) the importer handles, sorted; the standard domain is `ai.onnx`.
 pub fn supported_ops() -> Vec<(&'static str, &'static str)> {
     registry::supported()
-}
-
-/// The directory holding `path` (`.` for a bare file name).
-fn model_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
 }

@@ -7,8 +7,8 @@ use crate::load::ExternalData;
 use crate::proto::NodeProto;
 use crate::registry::IGNORED_ATTRIBUTES;
 use crate::tensor::dense_from_proto;
-use msc_ir::{Builder, DenseAttr, ElementType, OpId, TensorType, Traits, Type, Value};
-use msc_nn::ops::{Cast, Constant, Reshape, Shape, Unsqueeze};
+use msc_ir::{Builder, DenseAttr, ElementType, OpId, TensorType, Type, Value};
+use msc_nn::ops::{Reshape, Shape, Unsqueeze};
 
 /// One node being imported.
 pub(crate) struct NodeCtx<'a, 'b> {
@@ -58,8 +58,7 @@ impl NodeCtx<'_, '_> {
 
     /// The tensor type of `v`.
     pub(crate) fn ty(&self, v: Value) -> Result<TensorType, String> {
-        let ty = self.b.ctx_ref().value_type(v);
-        ty.as_tensor().cloned().ok_or_else(|| format!("expected a tensor, got {ty}"))
+        msc_frontend::build::tensor_type(self.b.ctx_ref(), v)
     }
 
     /// The static shape of `v`, or an error naming `what` needs it.
@@ -70,12 +69,7 @@ impl NodeCtx<'_, '_> {
 
     /// The values of `v` when it is defined by a constant.
     pub(crate) fn constant(&self, v: Value) -> Option<&DenseAttr> {
-        let ctx = self.b.ctx_ref();
-        let op = ctx.op(ctx.defining_op(v)?);
-        op.has_trait(Traits::CONSTANT_LIKE)
-            .then(|| op.raw_attr("value")?.as_dense())
-            .flatten()
-            .filter(|d| !d.is_elided())
+        msc_frontend::build::constant(self.b.ctx_ref(), v)
     }
 
     /// The values of `v` as integers when it is a constant.
@@ -85,20 +79,17 @@ impl NodeCtx<'_, '_> {
 
     /// A constant holding `dense`.
     pub(crate) fn dense(&mut self, dense: DenseAttr) -> Result<Value, String> {
-        Constant::new().value(dense).build_value(self.b)
+        msc_frontend::build::dense(self.b, dense)
     }
 
     /// A 1-D i64 constant.
     pub(crate) fn i64s(&mut self, values: &[i64]) -> Result<Value, String> {
-        let dense = DenseAttr::from_i64s(TensorType::of(&[values.len() as u64], ElementType::I64), values)?;
-        self.dense(dense)
+        msc_frontend::build::i64s(self.b, values)
     }
 
     /// A constant of `element` with `shape`, every element `value`.
     pub(crate) fn filled(&mut self, element: ElementType, shape: &[u64], value: f64) -> Result<Value, String> {
-        let ty = TensorType::of(shape, element);
-        let count = ty.num_elements().unwrap_or(0) as usize;
-        self.dense(DenseAttr::from_f64s(ty, &vec![value; count])?)
+        msc_frontend::build::filled(self.b, element, shape, value)
     }
 
     /// A rank-0 constant of `element`.
@@ -108,7 +99,7 @@ impl NodeCtx<'_, '_> {
 
     /// `v` converted to `to` (itself when it already has that element type).
     pub(crate) fn cast(&mut self, v: Value, to: ElementType) -> Result<Value, String> {
-        if self.ty(v)?.element == to { Ok(v) } else { Cast::new(v).to(Type::Element(to)).build_value(self.b) }
+        msc_frontend::build::cast(self.b, v, to)
     }
 
     /// A 1-D `v` (per-axis parameters) shaped to broadcast along `axis` of a rank-`rank` tensor;
