@@ -141,11 +141,10 @@ fn transposes() {
         check(&one_op("transpose", &[&input], "", &[], &format!("perm = {perm}"), out), &[ramp(&shape)]);
     }
     // No perm reverses the axes; a rank-0 transpose copies.
-    check(&one_op("transpose", &["tensor<2x3x4xi64>"], "", &[], "", "tensor<4x3x2xi64>"), &[ints(
-        DType::I64,
-        &[2, 3, 4],
-        &(0..24).collect::<Vec<_>>(),
-    )]);
+    check(
+        &one_op("transpose", &["tensor<2x3x4xi64>"], "", &[], "", "tensor<4x3x2xi64>"),
+        &[ints(DType::I64, &[2, 3, 4], &(0..24).collect::<Vec<_>>())],
+    );
     check(&one_op("transpose", &["tensor<f32>"], "", &[], "", "tensor<f32>"), &[ramp(&[])]);
 }
 
@@ -181,26 +180,21 @@ fn split_into_views_and_copies() {
 
 #[test]
 fn slices_with_negative_steps_and_clamping() {
-    let cases: [(&[i64], &[i64], &[i64], &[i64], &str); 4] = [
-        (&[-1], &[i64::MIN], &[1], &[-2], "tensor<3x3x4xf32>"),
-        (&[8, 1], &[2, 100], &[0, 2], &[-3, 1], "tensor<2x5x3xf32>"),
-        (&[20], &[-30], &[-1], &[-1], "tensor<3x5x1xf32>"),
-        (&[0, 0], &[0, 10], &[0, 1], &[1, 1], "tensor<0x5x4xf32>"),
+    // (starts, ends, axes, steps) and the result type.
+    let cases = [
+        ([&[-1][..], &[i64::MIN], &[1], &[-2]], "tensor<3x3x4xf32>"),
+        ([&[8, 1], &[0, 100], &[1, 2], &[-3, 1]], "tensor<3x2x3xf32>"),
+        ([&[20], &[-3], &[-1], &[-1]], "tensor<3x5x2xf32>"),
+        ([&[0, 0], &[0, 10], &[0, 1], &[1, 1]], "tensor<0x5x4xf32>"),
     ];
-    for (starts, ends, axes, steps, out) in cases {
+    for ([starts, ends, axes, steps], out) in cases {
         let prelude = consts("st", starts) + &consts("en", ends) + &consts("ax", axes) + &consts("sp", steps);
         let n = starts.len();
         let t = format!("tensor<{n}xi64>");
         let extra = [format!("%st: {t}"), format!("%en: {t}"), format!("%ax: {t}"), format!("%sp: {t}")];
         let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-        let src = one_op(
-            "slice",
-            &["tensor<3x5x4xf32>"],
-            &prelude,
-            &extra,
-            "operandSegmentSizes = [1, 1, 1, 1, 1]",
-            out,
-        );
+        let src =
+            one_op("slice", &["tensor<3x5x4xf32>"], &prelude, &extra, "operandSegmentSizes = [1, 1, 1, 1, 1]", out);
         check(&src, &[ramp(&[3, 5, 4])]);
     }
 }
@@ -247,20 +241,29 @@ fn pads_in_every_mode() {
 
 #[test]
 fn tile_expand_and_blocks() {
-    let src = one_op("tile", &["tensor<2x3xf32>"], &consts("r", &[2, 3]), &["%r: tensor<2xi64>"], "", "tensor<4x9xf32>");
-    check(&src, &[ramp(&[2, 3])]);
     let src =
-        one_op("expand", &["tensor<3x1xf32>"], &consts("s", &[2, 1, 5]), &["%s: tensor<3xi64>"], "", "tensor<2x3x5xf32>");
+        one_op("tile", &["tensor<2x3xf32>"], &consts("r", &[2, 3]), &["%r: tensor<2xi64>"], "", "tensor<4x9xf32>");
+    check(&src, &[ramp(&[2, 3])]);
+    let src = one_op(
+        "expand",
+        &["tensor<3x1xf32>"],
+        &consts("s", &[2, 1, 5]),
+        &["%s: tensor<3xi64>"],
+        "",
+        "tensor<2x3x5xf32>",
+    );
     check(&src, &[ramp(&[3, 1])]);
     for mode in ["DCR", "CRD"] {
         let attrs = format!("blocksize = 2, mode = \"{mode}\"");
-        check(&one_op("depth_to_space", &["tensor<1x8x2x3xf32>"], "", &[], &attrs, "tensor<1x2x4x6xf32>"), &[ramp(
-            &[1, 8, 2, 3],
-        )]);
+        check(
+            &one_op("depth_to_space", &["tensor<1x8x2x3xf32>"], "", &[], &attrs, "tensor<1x2x4x6xf32>"),
+            &[ramp(&[1, 8, 2, 3])],
+        );
     }
-    check(&one_op("space_to_depth", &["tensor<2x2x4x6xf32>"], "", &[], "blocksize = 2", "tensor<2x8x2x3xf32>"), &[
-        ramp(&[2, 2, 4, 6]),
-    ]);
+    check(
+        &one_op("space_to_depth", &["tensor<2x2x4x6xf32>"], "", &[], "blocksize = 2", "tensor<2x8x2x3xf32>"),
+        &[ramp(&[2, 2, 4, 6])],
+    );
 }
 
 #[test]
@@ -269,11 +272,14 @@ fn gathers_with_negative_and_out_of_range_indices() {
     check(&src, &[ramp(&[3, 4]), ints(DType::I32, &[2, 2], &[0, -1, 2, -3])]);
     let src = one_op("gather", &["tensor<3x4xf32>", "tensor<i64>"], "", &[], "axis = -1", "tensor<3xf32>");
     check(&src, &[ramp(&[3, 4]), ints(DType::I64, &[], &[-2])]);
-    let src = one_op("gather_elements", &["tensor<3x3xf32>", "tensor<2x3xi64>"], "", &[], "axis = 0", "tensor<2x3xf32>");
+    let src =
+        one_op("gather_elements", &["tensor<3x3xf32>", "tensor<2x3xi64>"], "", &[], "axis = 0", "tensor<2x3xf32>");
     check(&src, &[ramp(&[3, 3]), ints(DType::I64, &[2, 3], &[1, 2, 0, 2, -3, -1])]);
-    let src = one_op("gather_elements", &["tensor<2x3xf32>", "tensor<2x2xi64>"], "", &[], "axis = 1", "tensor<2x2xf32>");
+    let src =
+        one_op("gather_elements", &["tensor<2x3xf32>", "tensor<2x2xi64>"], "", &[], "axis = 1", "tensor<2x2xf32>");
     check(&src, &[ramp(&[2, 3]), ints(DType::I64, &[2, 2], &[2, 0, -1, 1])]);
-    let src = one_op("gather_nd", &["tensor<2x2x3xf32>", "tensor<2x1x2xi64>"], "", &[], "batch_dims = 1", "tensor<2x1xf32>");
+    let src =
+        one_op("gather_nd", &["tensor<2x2x3xf32>", "tensor<2x1x2xi64>"], "", &[], "batch_dims = 1", "tensor<2x1xf32>");
     check(&src, &[ramp(&[2, 2, 3]), ints(DType::I64, &[2, 1, 2], &[-1, 0, 0, 2])]);
     let src = one_op("gather_nd", &["tensor<2x2x3xf32>", "tensor<3x1xi64>"], "", &[], "", "tensor<3x2x3xf32>");
     check(&src, &[ramp(&[2, 2, 3]), ints(DType::I64, &[3, 1], &[1, 0, -1])]);
@@ -310,9 +316,14 @@ fn scatters_with_reductions() {
             "tensor<3x3xi32>",
         );
         let data = ints(DType::I32, &[3, 3], &[1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        check(&src, &[data, ints(DType::I64, &[2, 3], &[0, 0, -1, 2, 1, 1]), ints(DType::I32, &[2, 3], &[
-            10, 20, 30, 40, 50, 60,
-        ])]);
+        check(
+            &src,
+            &[
+                data,
+                ints(DType::I64, &[2, 3], &[0, 0, -1, 2, 1, 1]),
+                ints(DType::I32, &[2, 3], &[10, 20, 30, 40, 50, 60]),
+            ],
+        );
     }
     // Along axis 0 the columns are independent: several tiles may split them.
     let src = one_op(
@@ -332,7 +343,14 @@ fn scatters_with_reductions() {
 fn resize(input: &str, values: &str, sizes: bool, attrs: &str, output: &str) -> String {
     let (ty, segments) = if sizes { ("tensor<4xi64>", "[1, 0, 0, 1]") } else { ("tensor<4xf32>", "[1, 0, 1, 0]") };
     let prelude = format!("    %t = \"nn.constant\"() {{value = dense<{values}> : {ty}}} : () -> {ty}\n");
-    one_op("resize", &[input], &prelude, &[&format!("%t: {ty}")], &format!("{attrs}operandSegmentSizes = {segments}"), output)
+    one_op(
+        "resize",
+        &[input],
+        &prelude,
+        &[&format!("%t: {ty}")],
+        &format!("{attrs}operandSegmentSizes = {segments}"),
+        output,
+    )
 }
 
 #[test]
@@ -340,8 +358,7 @@ fn resize_nearest_is_a_gather() {
     for nearest in ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"] {
         for transform in ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"] {
             let attrs = format!("coordinate_transformation_mode = \"{transform}\", nearest_mode = \"{nearest}\", ");
-            let src =
-                resize("tensor<1x2x3x4xf32>", "[1.0, 1.0, 1.5, 0.75]", false, &attrs, "tensor<1x2x4x3xf32>");
+            let src = resize("tensor<1x2x3x4xf32>", "[1.0, 1.0, 1.5, 0.75]", false, &attrs, "tensor<1x2x4x3xf32>");
             let text = check(&src, &[ramp(&[1, 2, 3, 4])]);
             assert!(text.contains("resize_nearest"), "{text}");
         }
@@ -363,15 +380,80 @@ fn resize_linear_and_cubic() {
             check_within(&src, &[ramp(&[1, 2, 5, 4])], 1e-5);
         }
     }
-    let src = resize(
-        "tensor<1x1x4x4xf64>",
-        "[1.0, 1.0, 2.0, 0.5]",
-        false,
-        "mode = \"linear\", ",
-        "tensor<1x1x8x2xf64>",
-    );
+    let src =
+        resize("tensor<1x1x4x4xf64>", "[1.0, 1.0, 2.0, 0.5]", false, "mode = \"linear\", ", "tensor<1x1x8x2xf64>");
     let x = Tensor::from_f64(DType::F64, vec![1, 1, 4, 4], &(0..16).map(|i| i as f64 * 0.3).collect::<Vec<_>>());
     check_within(&src, &[x.unwrap()], 1e-12);
+}
+
+#[test]
+fn resize_with_roi_axes_and_aspect_ratio() {
+    // tf_crop_and_resize with a roi reaching past the input: extrapolated cells, linear and nearest.
+    for mode in ["linear", "nearest", "cubic"] {
+        let body = format!(
+            r#"    %roi = "nn.constant"() {{value = dense<[0.0, 0.0, 0.4, 0.6, 1.0, 1.0, 1.2, 1.7]> : tensor<8xf32>}} : () -> tensor<8xf32>
+    %s = "nn.constant"() {{value = dense<[1, 1, 3, 3]> : tensor<4xi64>}} : () -> tensor<4xi64>
+    %y = "nn.resize"(%a0, %roi, %s) {{coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 10.0 : f64, mode = "{mode}", operandSegmentSizes = [1, 1, 0, 1]}} : (tensor<1x1x4x4xf32>, tensor<8xf32>, tensor<4xi64>) -> tensor<1x1x3x3xf32>
+    "func.return"(%y) : (tensor<1x1x3x3xf32>) -> ()"#
+        );
+        check_within(&module(&["tensor<1x1x4x4xf32>"], &["tensor<1x1x3x3xf32>"], &body), &[ramp(&[1, 1, 4, 4])], 1e-5);
+    }
+    // Sizes for axes [3, 2] under each keep_aspect_ratio_policy.
+    for (policy, out) in [
+        ("stretch", "tensor<1x1x6x3xf32>"),
+        ("not_larger", "tensor<1x1x2x3xf32>"),
+        ("not_smaller", "tensor<1x1x6x12xf32>"),
+    ] {
+        let body = format!(
+            r#"    %s = "nn.constant"() {{value = dense<[3, 6]> : tensor<2xi64>}} : () -> tensor<2xi64>
+    %y = "nn.resize"(%a0, %s) {{axes = [3, -2], keep_aspect_ratio_policy = "{policy}", mode = "linear", operandSegmentSizes = [1, 0, 0, 1]}} : (tensor<1x1x2x4xf32>, tensor<2xi64>) -> {out}
+    "func.return"(%y) : ({out}) -> ()"#
+        );
+        check_within(&module(&["tensor<1x1x2x4xf32>"], &[out], &body), &[ramp(&[1, 1, 2, 4])], 1e-5);
+    }
+}
+
+#[test]
+fn contiguous_pieces_are_views_and_large_copies_split_into_tiles() {
+    // Rows 1..3 of a matrix are one contiguous run: a view, no kernel.
+    let prelude = consts("st", &[1]) + &consts("en", &[3]);
+    let src = one_op(
+        "slice",
+        &["tensor<4x5xf32>"],
+        &prelude,
+        &["%st: tensor<1xi64>", "%en: tensor<1xi64>"],
+        "operandSegmentSizes = [1, 1, 1, 0, 0]",
+        "tensor<2x5xf32>",
+    );
+    let text = check(&src, &[ramp(&[4, 5])]);
+    assert!(!text.contains("callee = @slice"), "{text}");
+    // A cropping pad of the leading axis is a view too.
+    let src = one_op(
+        "pad",
+        &["tensor<4x5xf32>"],
+        &consts("p", &[-1, 0, -2, 0]),
+        &["%p: tensor<4xi64>"],
+        "operandSegmentSizes = [1, 1, 0, 0]",
+        "tensor<1x5xf32>",
+    );
+    let text = check(&src, &[ramp(&[4, 5])]);
+    assert!(!text.contains("callee = @pad"), "{text}");
+    // Long rows split into pieces; many short rows group into tiles.
+    let body = r#"    %y = "nn.concat"(%a0, %a1) {axis = 1} : (tensor<2x5000xf32>, tensor<2x3000xf32>) -> tensor<2x8000xf32>
+    "func.return"(%y) : (tensor<2x8000xf32>) -> ()"#;
+    let text = check(
+        &module(&["tensor<2x5000xf32>", "tensor<2x3000xf32>"], &["tensor<2x8000xf32>"], body),
+        &[ramp(&[2, 5000]), ramp(&[2, 3000])],
+    );
+    assert!(text.contains("tiles = 4"), "{text}");
+    let text = check(
+        &one_op("transpose", &["tensor<3x70x80xf32>"], "", &[], "perm = [2, 1, 0]", "tensor<80x70x3xf32>"),
+        &[ramp(&[3, 70, 80])],
+    );
+    assert!(text.contains("tiles = 5"), "{text}");
+    // Empty results launch nothing.
+    let text = check(&one_op("transpose", &["tensor<0x3xf32>"], "", &[], "", "tensor<3x0xf32>"), &[ramp(&[0, 3])]);
+    assert!(!text.contains("callee = @transpose"), "{text}");
 }
 
 #[test]

@@ -214,7 +214,8 @@ pub fn resize_output_shape(input: &[usize], target: ResizeTarget<'_>, params: &R
 }
 
 /// How one output position along a resized axis is computed.
-enum Sample {
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sample {
     /// The extrapolation value (tf_crop_and_resize outside the input).
     Constant(f64),
     /// `sum weight * input[position]` over (position, weight) along the axis.
@@ -383,28 +384,29 @@ fn resample(data: &[f64], shape: &[usize], axis: usize, samples: &[Sample]) -> V
     out
 }
 
-/// ONNX `Resize`: resamples the `axes` of x (all by default) to the sizes given by `target`, each axis
-/// in turn (the filters are separable). `roi` (`[starts..., ends...]` per resized axis, as fractions)
-/// matters only for tf_crop_and_resize; an empty roi counts as none. Scales give sizes
-/// `floor(in * scale)` as in the ONNX reference (the spec's formula also multiplies by the roi extent).
-pub fn resize(x: &Tensor, roi: Option<&[f64]>, target: ResizeTarget<'_>, params: &ResizeParams) -> Result<Tensor> {
+/// The resampling [`resize`] does on an input of shape `input`: for each resized axis that changes,
+/// in order, the axis and how each of its output positions is computed (arguments as for [`resize`]).
+pub fn resize_samples(
+    input: &[usize],
+    roi: Option<&[f64]>,
+    target: ResizeTarget<'_>,
+    params: &ResizeParams,
+) -> Result<Vec<(usize, Vec<Sample>)>> {
     let op = "resize";
-    let dtype = operand_dtype(op, &[("input", x)], Accepts::Float)?;
     if params.antialias && params.mode == ResizeMode::Nearest {
         bail!("{op}: antialias applies only to linear and cubic modes");
     }
-    let plan = plan(x.shape(), target, params)?;
+    let plan = plan(input, target, params)?;
     let roi = roi.filter(|r| !r.is_empty());
     if let Some(roi) = roi
         && roi.len() != 2 * plan.axes.len()
     {
         bail!("{op}: roi {roi:?} needs a start and an end for each of the {} resized axes", plan.axes.len());
     }
-    let mut data = x.to_f64();
-    let mut shape = x.shape().to_vec();
+    let mut passes = Vec::with_capacity(plan.axes.len());
     for (i, &axis) in plan.axes.iter().enumerate() {
         let resampling = Axis {
-            input: shape[axis],
+            input: input[axis],
             output: plan.sizes[axis],
             scale: plan.scales[axis],
             roi: roi.map(|r| (r[i], r[plan.axes.len() + i])),
@@ -413,8 +415,22 @@ pub fn resize(x: &Tensor, roi: Option<&[f64]>, target: ResizeTarget<'_>, params:
             continue;
         }
         let samples = (0..resampling.output).map(|y| resampling.sample(y, params)).collect::<Result<Vec<_>>>()?;
+        passes.push((axis, samples));
+    }
+    Ok(passes)
+}
+
+/// ONNX `Resize`: resamples the `axes` of x (all by default) to the sizes given by `target`, each axis
+/// in turn (the filters are separable). `roi` (`[starts..., ends...]` per resized axis, as fractions)
+/// matters only for tf_crop_and_resize; an empty roi counts as none. Scales give sizes
+/// `floor(in * scale)` as in the ONNX reference (the spec's formula also multiplies by the roi extent).
+pub fn resize(x: &Tensor, roi: Option<&[f64]>, target: ResizeTarget<'_>, params: &ResizeParams) -> Result<Tensor> {
+    let dtype = operand_dtype("resize", &[("input", x)], Accepts::Float)?;
+    let mut data = x.to_f64();
+    let mut shape = x.shape().to_vec();
+    for (axis, samples) in resize_samples(x.shape(), roi, target, params)? {
         data = resample(&data, &shape, axis, &samples);
-        shape[axis] = resampling.output;
+        shape[axis] = samples.len();
     }
     Tensor::from_f64(dtype, shape, &data)
 }

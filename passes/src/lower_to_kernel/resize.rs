@@ -1,5 +1,198 @@
-//! Lowerings of the `nn` resize ops to kernels.
+//! Lowering of `nn.resize` to kernels. Shapes are static and scales, sizes and roi constant, so the
+//! reference kernel's own plan ([`resize_samples`]) gives, at compile time, the input positions and
+//! weights behind every output position of every resized axis; they become weight tables.
+//!
+//! When every output position copies one input position (nearest mode), the whole resize is one
+//! gather [`Movement`] through per-axis index tables. Otherwise each resized axis is one pass that
+//! sums the weighted taps, in f32 (f64 for f64 data), the inner loop running over the elements after
+//! the axis.
 
-use super::LowerFn;
+use super::movement::{Affine, Gathered, Movement, Offset, for_rows, index_table, row_major};
+use super::{CHUNK, LowerFn, Lowering};
+use msc_ir::{DenseAttr, Dim, ElementType, MemRefType, TensorType, Value};
+use msc_kernel::Cmp;
+use msc_nn_kernels::resize::{ResizeTarget, Sample, resize_samples};
 
-pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[];
+pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[("nn.resize", resize)];
+
+/// The constant floats of optional operand `name`.
+fn constant_floats(l: &Lowering<'_>, name: &str) -> Result<Option<Vec<f64>>, String> {
+    let op = l.op();
+    let Some(v) = op.named_operand(name) else { return Ok(None) };
+    let values = op.constant_value(v).and_then(|d| d.to_f64s());
+    values.map(Some).ok_or_else(|| format!("nn.resize: operand `{name}` must be a constant for the CPU lowering"))
+}
+
+fn resize(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
+    let params = msc_nn::ops::resize::resize_params(&l.op())?;
+    let x = l.operand(0);
+    let in_ty = l.memref(x);
+    if !in_ty.element.is_float() {
+        return Err(format!("nn.resize: {} data is not supported (floats only)", in_ty.element));
+    }
+    let roi = constant_floats(l, "roi")?;
+    let scales = constant_floats(l, "scales")?;
+    let sizes = match l.op().named_operand("sizes") {
+        Some(_) => Some(super::movement::constant_ints(l, "sizes")?),
+        None => None,
+    };
+    let target = match (&scales, &sizes) {
+        (Some(scales), None) => ResizeTarget::Scales(scales),
+        (None, Some(sizes)) => ResizeTarget::Sizes(sizes),
+        _ => return Err("nn.resize: needs exactly one of `scales` and `sizes`".into()),
+    };
+    let input: Vec<usize> = in_ty.shape.iter().map(|&d| d as usize).collect();
+    let passes = resize_samples(&input, roi.as_deref(), target, &params).map_err(|e| e.0)?;
+    let out_ty = l.result_type(0);
+    let mut shape = in_ty.shape.clone();
+    for (axis, samples) in &passes {
+        shape[*axis] = samples.len() as u64;
+    }
+    if shape != out_ty.shape {
+        return Err(format!("nn.resize: the resized shape {shape:?} is not the result's {:?}", out_ty.shape));
+    }
+    if passes.is_empty() {
+        return Ok(vec![x]);
+    }
+    let copies: Option<Vec<(usize, Vec<i64>)>> =
+        passes.iter().map(|(axis, samples)| Some((*axis, single_positions(samples)?))).collect();
+    if let Some(copies) = copies {
+        return nearest(l, x, &in_ty.shape, copies);
+    }
+    let acc = if in_ty.element == ElementType::F64 { ElementType::F64 } else { ElementType::F32 };
+    let (mut current, mut current_shape) = (x, in_ty.shape);
+    let last = passes.len() - 1;
+    for (i, (axis, samples)) in passes.into_iter().enumerate() {
+        let mut next_shape = current_shape.clone();
+        next_shape[axis] = samples.len() as u64;
+        let next = if i == last { l.result(0) } else { l.alloc(MemRefType::new(next_shape.clone(), acc)) };
+        resample(l, current, &current_shape, axis, &samples, acc, next)?;
+        (current, current_shape) = (next, next_shape);
+    }
+    Ok(vec![current])
+}
+
+/// The input position each output position copies, when each is exactly one tap of weight 1.
+fn single_positions(samples: &[Sample]) -> Option<Vec<i64>> {
+    samples
+        .iter()
+        .map(|s| match s {
+            Sample::Weighted(taps) if matches!(taps.as_slice(), [(_, w)] if *w == 1.0) => Some(taps[0].0 as i64),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Nearest resampling of all axes at once: a gather through one position table per resized axis.
+fn nearest(
+    l: &mut Lowering<'_>,
+    x: Value,
+    shape: &[u64],
+    copies: Vec<(usize, Vec<i64>)>,
+) -> Result<Vec<Value>, String> {
+    let strides = row_major(shape);
+    let mut src = Offset::from(Affine { base: 0, strides: strides.clone() });
+    for (axis, positions) in copies {
+        let table = index_table(l, &positions)?;
+        let mut at = Affine { base: 0, strides: vec![0; shape.len()] };
+        at.strides[axis] = 1;
+        src.affine.strides[axis] = 0;
+        src.gathered.push(Gathered { buffer: table, at, dim: shape[axis], scale: strides[axis] });
+    }
+    let out_shape = l.result_type(0).shape;
+    Ok(vec![Movement::dense(out_shape, src).into_result(l, "resize_nearest", x, 0)])
+}
+
+/// A weight of `values` with element type `element` and `shape`.
+fn table(l: &mut Lowering<'_>, shape: &[u64], element: ElementType, values: &[f64]) -> Result<Value, String> {
+    let ty = TensorType::new(shape.iter().map(|&d| Dim::Static(d)).collect(), element);
+    l.constant(DenseAttr::from_f64s(ty, values)?)
+}
+
+/// One pass: `x` (of `shape`) resampled along `axis` by `samples` into `out`, computing in `acc`.
+/// Output position y is `bias[y] + sum_t w[y, t] * x[.., pos[y, t], ..]` over its taps, a tap of
+/// weight 0 (padding to the longest sample) adding nothing even next to an infinity.
+fn resample(
+    l: &mut Lowering<'_>,
+    x: Value,
+    shape: &[u64],
+    axis: usize,
+    samples: &[Sample],
+    acc: ElementType,
+    out: Value,
+) -> Result<(), String> {
+    let (outer, len, inner) =
+        (shape[..axis].iter().product::<u64>(), shape[axis], shape[axis + 1..].iter().product::<u64>());
+    let count = samples.len() as u64;
+    let taps = samples.iter().map(|s| if let Sample::Weighted(t) = s { t.len() } else { 0 }).max().unwrap_or(0);
+    let (mut positions, mut weights, mut bias) =
+        (vec![0i64; samples.len() * taps], vec![0.0; samples.len() * taps], vec![]);
+    for (y, sample) in samples.iter().enumerate() {
+        match sample {
+            Sample::Weighted(t) => {
+                for (k, &(p, w)) in t.iter().enumerate() {
+                    (positions[y * taps + k], weights[y * taps + k]) = (p as i64, w);
+                }
+                bias.push(0.0);
+            }
+            Sample::Constant(v) => bias.push(*v),
+        }
+    }
+    let padded = samples.iter().any(|s| !matches!(s, Sample::Weighted(t) if t.len() == taps));
+    let has_bias = bias.iter().any(|&b| b != 0.0);
+    let out_element = l.memref(out).element;
+    let x = l.view(x, MemRefType::new(vec![outer, len, inner], l.memref(x).element), 0);
+    let y_view = l.view(out, MemRefType::new(vec![outer, count, inner], out_element), 0);
+    let mut buffers = vec![x, y_view];
+    if taps > 0 {
+        let positions = index_table(l, &positions)?;
+        let positions = l.view(positions, MemRefType::new(vec![count, taps as u64], ElementType::I64), 0);
+        let weights = table(l, &[count, taps as u64], acc, &weights)?;
+        buffers.extend([positions, weights]);
+    }
+    if has_bias {
+        buffers.push(table(l, &[count], acc, &bias)?);
+    }
+    let rows = outer * count;
+    let per = (CHUNK / (inner * taps.max(1) as u64)).max(1);
+    l.launch("resize", &buffers, rows.div_ceil(per), move |kb, kf| {
+        let (x, y_buf) = (kf.buffers[0], kf.buffers[1]);
+        for_rows(kb, kf, rows, per, |kb, row| {
+            let ivs = kb.delinearize(row, &[outer, count]);
+            let (o, y) = (ivs[0], ivs[1]);
+            // Per tap: its position, its weight, and whether the weight is nonzero (when padded).
+            let mut tap_values = vec![];
+            for t in 0..taps {
+                let t = kb.index(t as i64);
+                let p = kb.load(kf.buffers[2], &[y, t]);
+                let p = kb.to_index(p);
+                let w = kb.load(kf.buffers[3], &[y, t]);
+                let nonzero = padded.then(|| {
+                    let zero = kb.constant(0.0, acc);
+                    (kb.cmp(Cmp::Ne, w, zero), zero)
+                });
+                tap_values.push((p, w, nonzero));
+            }
+            let start = has_bias.then(|| kb.load(kf.buffers[kf.buffers.len() - 1], &[y]));
+            kb.for_n(inner, |kb, q| {
+                let mut sum = start;
+                for &(p, w, nonzero) in &tap_values {
+                    let v = kb.load(x, &[o, p, q]);
+                    let v = kb.cast(v, acc);
+                    let mut term = kb.mul(w, v);
+                    if let Some((nonzero, zero)) = nonzero {
+                        term = kb.select(nonzero, term, zero);
+                    }
+                    sum = Some(match sum {
+                        Some(s) => kb.add(s, term),
+                        None => term,
+                    });
+                }
+                let sum = sum.unwrap_or_else(|| kb.constant(0.0, acc));
+                let v = kb.cast(sum, out_element);
+                kb.store(v, y_buf, &[o, y, q]);
+            });
+        });
+    });
+    Ok(())
+}

@@ -37,7 +37,7 @@ declare_op! {
 pub(crate) const OPS: &[&OpDef] = &[&RESIZE];
 
 /// The attributes of a resize op as the reference kernel takes them; unknown mode strings are errors.
-pub(crate) fn resize_params(op: &OpRef<'_>) -> Result<ResizeParams, String> {
+pub fn resize_params(op: &OpRef<'_>) -> Result<ResizeParams, String> {
     let text = |name: &str| op.string(name);
     let kernel = |e: msc_nn_kernels::KernelError| e.0;
     Ok(ResizeParams {
