@@ -11,6 +11,8 @@ pub use msc_runtime as runtime;
 
 pub mod compile;
 mod error;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 pub mod npy;
 mod session;
 

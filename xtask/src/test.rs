@@ -10,6 +10,8 @@ use crate::{onnx_conformance, onnx_fixtures, process};
 pub fn run(args: &[String]) -> Result<(), String> {
     process::no_arguments("test", args)?;
     process::cargo(&["test", "--workspace"])?;
+    process::cargo(&["test", "-p", "msc", "--features", "ndarray", "--lib"])?;
+    process::cargo(&["test", "-p", "msc", "--features", "ndarray", "--doc"])?;
     onnx_conformance::run(&["--check".to_string()])?;
     onnx_conformance::run(&["--check".to_string(), "--backend".to_string(), "cpu".to_string()])?;
     onnx_fixtures::run(&[])?;
