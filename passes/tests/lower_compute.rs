@@ -2,16 +2,9 @@
 //! case lowers one nn function, runs it with the kernel interpreter and compares with the
 //! reference interpreter (floats within a small tolerance: the lowering accumulates in f32).
 
-use msc_ir::verifier::verify;
-use msc_ir::{Context, OpId, PrintOptions, Registry, parse_source, print_op};
-use msc_nn_kernels::{Data, Tensor};
-use std::sync::Arc;
+mod common;
 
-fn registry() -> Arc<Registry> {
-    let mut registry = msc_nn::standard_registry();
-    msc_kernel::register(&mut registry).unwrap();
-    Arc::new(registry)
-}
+use msc_nn_kernels::{Data, Tensor};
 
 /// A module with one function `@f` taking `inputs` (types) as `%a0, %a1, ...`, running `body`
 /// and returning `results` (name, type).
@@ -35,33 +28,10 @@ fn module(inputs: &[&str], body: &str, results: &[(&str, &str)]) -> String {
     )
 }
 
-/// Lowers `src`, runs both interpreters on `inputs` and compares the outputs.
+/// Lowers `src`, runs both interpreters on `inputs` and compares the outputs (f32 sums in a
+/// different order: 1e-4 relative).
 fn check(src: &str, inputs: &[Tensor]) {
-    let mut ctx = Context::new(registry());
-    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}\n{src}"))[0];
-    let body = msc_builtin::body(&ctx, module);
-    let func: OpId = ctx.block_ops(body).next().unwrap();
-    let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, module)
-        .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
-    let text = print_op(&ctx, module, &PrintOptions::default());
-    verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
-    let mut buffers: Vec<Vec<u8>> = inputs.iter().map(|t| t.data().to_le_bytes()).collect();
-    // Outputs start as garbage, so a lowering that relies on zeroed outputs fails.
-    buffers.extend(expected.iter().map(|t| vec![0x7fu8; t.data().to_le_bytes().len()]));
-    msc_kernel::interp::run_program(&ctx, module, "f", &mut buffers).unwrap_or_else(|e| panic!("{text}\n{e}"));
-    for (i, t) in expected.iter().enumerate() {
-        let got = Tensor::new(t.shape().to_vec(), Data::from_le_bytes(t.dtype(), &buffers[inputs.len() + i]).unwrap())
-            .unwrap();
-        if t.dtype().is_float() {
-            for (k, (g, w)) in got.to_f64().iter().zip(t.to_f64()).enumerate() {
-                let close = *g == w || (g - w).abs() <= 1e-5 + 1e-4 * w.abs() || (g.is_nan() && w.is_nan());
-                assert!(close, "output {i} element {k}: got {g}, expected {w}\n{src}");
-            }
-        } else {
-            assert_eq!(got.data(), t.data(), "output {i}\n{src}");
-        }
-    }
+    common::check_within(src, inputs, 1e-4);
 }
 
 /// Deterministic values in [-2, 2) of the given shape.

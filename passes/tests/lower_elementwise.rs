@@ -2,50 +2,11 @@
 //! the kernel interpreter's outputs compared with the reference interpreter's (exactly, or within
 //! a relative tolerance where f32 kernels compute what the reference computes in f64).
 
-use msc_ir::verifier::verify;
-use msc_ir::{Context, PrintOptions, Registry, parse_source, print_op};
+mod common;
+
+use common::{check, check_within};
+
 use msc_nn_kernels::{DType, Data, Tensor};
-use std::sync::Arc;
-
-fn registry() -> Arc<Registry> {
-    let mut registry = msc_nn::standard_registry();
-    msc_kernel::register(&mut registry).unwrap();
-    Arc::new(registry)
-}
-
-/// Lowers `@f` of `src`, runs it on `inputs` through both interpreters and checks the outputs
-/// agree: integers and bools exactly, floats within `rtol` relative (plus `rtol` absolute)
-/// error, NaN matching NaN. Returns the lowered IR text.
-fn check_within(src: &str, inputs: &[Tensor], rtol: f64) -> String {
-    let mut ctx = Context::new(registry());
-    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}"))[0];
-    let func = ctx.block_ops(msc_builtin::body(&ctx, module)).next().unwrap();
-    let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, module)
-        .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
-    let text = print_op(&ctx, module, &PrintOptions::default());
-    verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
-    let mut buffers: Vec<Vec<u8>> = inputs.iter().map(|t| t.data().to_le_bytes()).collect();
-    buffers.extend(expected.iter().map(|t| vec![0u8; t.data().to_le_bytes().len()]));
-    msc_kernel::interp::run_program(&ctx, module, "f", &mut buffers).unwrap_or_else(|e| panic!("{text}\n{e}"));
-    for (i, t) in expected.iter().enumerate() {
-        let got = Data::from_le_bytes(t.dtype(), &buffers[inputs.len() + i]).unwrap();
-        if t.dtype().is_float() {
-            let close =
-                |(a, b): (&f64, &f64)| a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= rtol * (1.0 + b.abs());
-            let (got, want) = (got.to_f64(), t.to_f64());
-            assert!(got.iter().zip(&want).all(close), "output {i}: {got:?} vs {want:?}\n{text}");
-        } else {
-            assert_eq!(&got, t.data(), "output {i}\n{text}");
-        }
-    }
-    text
-}
-
-/// [`check_within`] with exact agreement.
-fn check(src: &str, inputs: &[Tensor]) -> String {
-    check_within(src, inputs, 0.0)
-}
 
 /// A module with one function `@f(args) -> results` whose body is `body` (ops, then
 /// `"func.return"(returned)`).

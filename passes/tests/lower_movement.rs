@@ -2,16 +2,11 @@
 //! and run by the kernel interpreter, which must agree with the reference interpreter (exactly,
 //! except resize's interpolating modes, which compute in f32 where the reference uses f64).
 
-use msc_ir::verifier::verify;
-use msc_ir::{Context, OpId, PrintOptions, Registry, parse_source, print_op};
-use msc_nn_kernels::{DType, Data, Tensor};
-use std::sync::Arc;
+mod common;
 
-fn registry() -> Arc<Registry> {
-    let mut registry = msc_nn::standard_registry();
-    msc_kernel::register(&mut registry).unwrap();
-    Arc::new(registry)
-}
+use common::{check, check_error, check_within};
+
+use msc_nn_kernels::{DType, Tensor};
 
 /// A module with one function `@f` of `inputs` (named `%a0`, `%a1`, ...) returning `outputs`,
 /// whose body is `body` (ending in `func.return`).
@@ -28,51 +23,6 @@ fn module(inputs: &[&str], outputs: &[&str], body: &str) -> String {
         inputs.join(", "),
         outputs.join(", ")
     )
-}
-
-/// Lowers `src`, runs both interpreters on `inputs`, and checks the outputs agree to `tolerance`
-/// (relative, 0 for bit-exact). Returns the lowered IR text.
-fn check_within(src: &str, inputs: &[Tensor], tolerance: f64) -> String {
-    let mut ctx = Context::new(registry());
-    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}"))[0];
-    let func = function(&ctx, module);
-    let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, module)
-        .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
-    let text = print_op(&ctx, module, &PrintOptions::default());
-    verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
-    let mut buffers: Vec<Vec<u8>> = inputs.iter().map(|t| t.data().to_le_bytes()).collect();
-    buffers.extend(expected.iter().map(|t| vec![0u8; t.data().to_le_bytes().len()]));
-    msc_kernel::interp::run_program(&ctx, module, "f", &mut buffers).unwrap_or_else(|e| panic!("{text}\n{e}"));
-    for (i, t) in expected.iter().enumerate() {
-        let got = Data::from_le_bytes(t.dtype(), &buffers[inputs.len() + i]).unwrap();
-        if tolerance == 0.0 {
-            assert_eq!(&got, t.data(), "output {i}\n{text}");
-        } else {
-            for (g, e) in got.to_f64().iter().zip(t.data().to_f64()) {
-                assert!((g - e).abs() <= tolerance * e.abs().max(1.0), "output {i}: {g} vs {e}\n{text}");
-            }
-        }
-    }
-    text
-}
-
-fn check(src: &str, inputs: &[Tensor]) -> String {
-    check_within(src, inputs, 0.0)
-}
-
-/// Lowering `src` fails with a message containing `message`.
-fn check_error(src: &str, message: &str) {
-    let mut ctx = Context::new(registry());
-    let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}"))[0];
-    let errors = msc_passes::lower_to_kernel::lower_module(&mut ctx, module).unwrap_err();
-    let text = errors.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
-    assert!(text.contains(message), "{text}");
-}
-
-fn function(ctx: &Context, module: OpId) -> OpId {
-    let body = msc_builtin::body(ctx, module);
-    ctx.block_ops(body).next().unwrap()
 }
 
 /// An f32 tensor of `shape` holding 0, 1, 2, ... (minus 7, so some are negative).
@@ -287,8 +237,8 @@ fn gathers_with_negative_and_out_of_range_indices() {
     // Out of range is undefined in ONNX: the reference rejects it, the lowered kernel must only stay
     // inside its buffers (the interpreter checks every access).
     let src = one_op("gather", &["tensor<3x4xf32>", "tensor<2xi64>"], "", &[], "axis = 1", "tensor<3x2xf32>");
-    let mut ctx = Context::new(registry());
-    let m = parse_source(&mut ctx, &src, "test.mlir").unwrap()[0];
+    let mut ctx = msc_ir::Context::new(common::registry());
+    let m = msc_ir::parse_source(&mut ctx, &src, "test.mlir").unwrap()[0];
     msc_passes::lower_to_kernel::lower_module(&mut ctx, m).unwrap();
     let mut buffers =
         vec![ramp(&[3, 4]).data().to_le_bytes(), ints(DType::I64, &[2], &[7, -9]).data().to_le_bytes(), vec![0; 24]];
