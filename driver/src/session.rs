@@ -83,7 +83,7 @@ impl SessionBuilder {
     pub fn commit_from_file(self, path: impl AsRef<Path>) -> Result<Session, Error> {
         let path = path.as_ref();
         let model = if is_artefact(path)? {
-            let trust = self.trust.clone().ok_or_else(|| {
+            let trust = self.trust.ok_or_else(|| {
                 Error::Usage(format!(
                     "{} holds native code: loading it runs that code, so say whether you trust it with \
                      SessionBuilder::trust(Trust::TrustedProducer) or Trust::ExpectedHash(..)",
