@@ -113,7 +113,8 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
 
     progress("lower");
     let start = Instant::now();
-    let lower = "builtin.module(lower-to-kernel, plan-memory)";
+    // dce drops what lowering left unused: index constants, shape operands turned weights.
+    let lower = "builtin.module(lower-to-kernel, dce, plan-memory)";
     let mut lower_pm = PassManager::parse(&crate::passes(), lower, instrumentation).map_err(Error::Verify)?;
     lower_pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| {
         let text = diagnostics(&d);

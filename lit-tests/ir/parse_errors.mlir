@@ -34,8 +34,18 @@ func.func @custom(%arg0: tensor<2xf32>) -> tensor<2xf32> {
 // Tests that an unknown type name is rejected.
 "builtin.module"() ({
   "func.func"() ({
-    // expected-error @+1 {{unknown type 'memref' (expected tensor<...>, index, a function type or one of}}
-    "func.return"() : (memref) -> ()
+    // expected-error @+1 {{unknown type 'vector' (expected tensor<...>, memref<...>, index, a function type or one of}}
+    "func.return"() : (vector) -> ()
+  }) {function_type = () -> (), sym_name = "unknown_type"} : () -> ()
+}) : () -> ()
+
+// -----
+
+// Tests that memref dimensions must be static.
+"builtin.module"() ({
+  "func.func"() ({
+    // expected-error @+1 {{memref dimensions must be static}}
+    "func.return"() : (memref<?x4xf32>) -> ()
   }) {function_type = () -> (), sym_name = "unknown_type"} : () -> ()
 }) : () -> ()
 
@@ -137,7 +147,7 @@ func.func @custom(%arg0: tensor<2xf32>) -> tensor<2xf32> {
   "func.func"() ({
   ^bb0(%arg0: tensor<2xf32>):
     %0 = "nn.relu"(%arg0) : (tensor<2xf32>) -> tensor<2xf32>
-    // expected-error @+1 {{redefinition of value %0 (first defined at 139:5)}}
+    // expected-error @+1 {{redefinition of value %0 (first defined at 149:5)}}
     %0 = "nn.neg"(%arg0) : (tensor<2xf32>) -> tensor<2xf32>
     "func.return"(%0) : (tensor<2xf32>) -> ()
   }) {function_type = (tensor<2xf32>) -> tensor<2xf32>, sym_name = "redefinition"} : () -> ()

@@ -6,7 +6,7 @@
 //! both included, so a kernel never reads and writes overlapping bytes. Buffers are placed largest
 //! first at the lowest 64-byte-aligned offset that overlaps no placed buffer alive at the same
 //! time (greedy by size, as in TFLite's arena planner). The arena size goes into the function's
-//! `kernel.arena_size` attribute.
+//! `kernel.arena_size` attribute (only on functions that allocate).
 
 use msc_builtin::func;
 use msc_ir::pass::{Pass, PassInfo};
@@ -124,6 +124,8 @@ pub fn plan_function(ctx: &mut Context, f: OpId) -> Result<MemoryPlan, String> {
     for (i, &(op, _, _)) in allocs.iter().enumerate() {
         ctx.set_attr(op, "offset", Attribute::Int(offsets[i] as i64));
     }
-    ctx.set_attr(f, ARENA_SIZE_ATTR, Attribute::Int(arena_size as i64));
+    if !allocs.is_empty() {
+        ctx.set_attr(f, ARENA_SIZE_ATTR, Attribute::Int(arena_size as i64));
+    }
     Ok(MemoryPlan { arena_size, total_size: allocs.iter().map(|a| a.2).sum(), buffers: allocs.len() })
 }

@@ -1,0 +1,48 @@
+// RUN: msc opt %s --split-input-file --pass-pipeline='builtin.module(lower-to-kernel)' | filecheck %s
+
+// Tests that each op becomes a kernel function over (begin, end, buffers...) and a launch in the
+// schedule function, which takes the inputs then the outputs as memrefs; intermediates are
+// allocations, and the last op writes straight into the output buffer.
+"builtin.module"() ({
+  "func.func"() ({
+  ^bb0(%x: tensor<8xf32>):
+    %a = "nn.neg"(%x) : (tensor<8xf32>) -> tensor<8xf32>
+    %b = "nn.exp"(%a) : (tensor<8xf32>) -> tensor<8xf32>
+    "func.return"(%b) : (tensor<8xf32>) -> ()
+  }) {function_type = (tensor<8xf32>) -> tensor<8xf32>, sym_name = "chain"} : () -> ()
+}) : () -> ()
+// CHECK: ^bb0(%arg0: index, %arg1: index, %arg2: memref<8xf32>, %arg3: memref<8xf32>):
+// CHECK: "scf.for"
+// CHECK: "memref.load"(%arg2
+// CHECK: "arith.negf"
+// CHECK: "memref.store"
+// CHECK: sym_name = "neg_0"
+// CHECK: "math.exp"
+// CHECK: sym_name = "exp_1"
+// CHECK: ^bb0(%arg0: memref<8xf32>, %arg1: memref<8xf32>):
+// CHECK-NEXT: %[[T:.*]] = "memref.alloc"() : () -> memref<8xf32>
+// CHECK-NEXT: "kernel.launch"(%arg0, %[[T]]) {callee = @neg_0, op_type = "nn.neg", tiles = 1}
+// CHECK-NEXT: "kernel.launch"(%[[T]], %arg1) {callee = @exp_1, op_type = "nn.exp", tiles = 1}
+// CHECK-NEXT: "func.return"() : () -> ()
+// CHECK: kernel.num_outputs = 1, sym_name = "chain"
+
+// -----
+
+// Tests that weights become kernel constants, a reshape becomes a view (no kernel), and a
+// returned input is copied into its output buffer.
+"builtin.module"() ({
+  "func.func"() ({
+  ^bb0(%x: tensor<2x2xf32>):
+    %s = "nn.constant"() {value = dense<[4]> : tensor<1xi64>} : () -> tensor<1xi64>
+    %w = "nn.constant"() {value = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>} : () -> tensor<4xf32>
+    %r = "nn.reshape"(%x, %s) : (tensor<2x2xf32>, tensor<1xi64>) -> tensor<4xf32>
+    %y = "nn.add"(%r, %w) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    "func.return"(%y, %x) : (tensor<4xf32>, tensor<2x2xf32>) -> ()
+  }) {function_type = (tensor<2x2xf32>) -> (tensor<4xf32>, tensor<2x2xf32>), sym_name = "views"} : () -> ()
+}) : () -> ()
+// CHECK: ^bb0(%arg0: memref<2x2xf32>, %arg1: memref<4xf32>, %arg2: memref<2x2xf32>):
+// CHECK: %[[W:.*]] = "kernel.constant"() {value = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>} : () -> memref<4xf32>
+// CHECK: %[[V:.*]] = "kernel.view"(%arg0) {offset = 0} : (memref<2x2xf32>) -> memref<4xf32>
+// CHECK: "kernel.launch"(%[[V]], %[[W]], %arg1) {callee = @add_{{[0-9]+}}, op_type = "nn.add"
+// CHECK: "kernel.launch"({{.*}}) {callee = @copy_{{[0-9]+}}, op_type = "func.return"
+// CHECK: sym_name = "views"
