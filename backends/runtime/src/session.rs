@@ -21,6 +21,8 @@ pub struct Session {
     model: Model,
     kernels: Vec<KernelFn>,
     threads: usize,
+    /// Steps whose buffers total fewer bytes run on the calling thread alone.
+    parallel_threshold: u64,
     pool: Pool,
     /// Arenas of finished runs, kept so later runs do not page-fault fresh memory in.
     arenas: Mutex<Vec<AlignedBuf>>,
@@ -39,6 +41,9 @@ pub struct StepTiming {
 
 /// Named output tensors, in manifest order.
 pub type Outputs = Vec<(String, Tensor)>;
+
+/// The default [`Session::with_parallel_threshold`].
+const MIN_PARALLEL_BYTES: u64 = 32 << 10;
 
 /// One step's kernel call, shared by the threads that run its chunks.
 struct Call {
@@ -89,7 +94,14 @@ impl Session {
                 unsafe { std::mem::transmute::<*const u8, KernelFn>(model.kernel_entry(index)) }
             })
             .collect();
-        Ok(Session { model, kernels, threads, pool, arenas: Mutex::default() })
+        Ok(Session { model, kernels, threads, parallel_threshold: MIN_PARALLEL_BYTES, pool, arenas: Mutex::default() })
+    }
+
+    /// Splits steps over the threads only when their buffers total at least `bytes` (default
+    /// 32 KiB: below that, waking the pool costs more than it saves; 0 splits every step).
+    pub fn with_parallel_threshold(mut self, bytes: u64) -> Session {
+        self.parallel_threshold = bytes;
+        self
     }
 
     /// The model this session runs.
@@ -204,7 +216,10 @@ impl Session {
                     base.wrapping_add(arg.offset as usize)
                 })
                 .collect();
-            let chunks = step.tiles.min(self.threads as u64);
+            // A step touching little memory finishes before woken threads would start on it.
+            let bytes: u64 = step.args.iter().map(|a| a.len).sum();
+            let chunks =
+                if bytes < self.parallel_threshold { step.tiles.min(1) } else { step.tiles.min(self.threads as u64) };
             let call = Call { kernel: self.kernels[step.kernel as usize], args, tiles: step.tiles, chunks };
             self.pool.run(chunks as usize, &|chunk| call.run_chunk(chunk as u64));
             if let Some(timings) = timings.as_deref_mut() {

@@ -8,7 +8,8 @@ use msc_runtime::{Artefact, DType, Model, RunError, Session, Tensor, Trust};
 
 fn session(a: &Artefact, threads: usize) -> Session {
     let model = Model::from_bytes(a.to_bytes(), Trust::TrustedProducer).unwrap();
-    Session::new(model, threads).unwrap()
+    // Every step split over the threads, however small, so the tests exercise the pool.
+    Session::new(model, threads).unwrap().with_parallel_threshold(0)
 }
 
 fn input(seed: f32) -> Tensor {
@@ -63,7 +64,7 @@ fn memory_mapped_models_run() {
     let path = dir.path().join("model.ms");
     std::fs::write(&path, artefact().to_bytes()).unwrap();
     let model = Model::load_file(&path, Trust::TrustedProducer).unwrap();
-    check(&Session::new(model, 4).unwrap(), -1.5);
+    check(&Session::new(model, 4).unwrap().with_parallel_threshold(0), -1.5);
 }
 
 #[cfg(all(target_arch = "x86_64", unix))]
