@@ -6,6 +6,8 @@
 //!   target and CPU features, structure), with its kernels in executable memory.
 //! - [`Session`]: runs a model on named [`Tensor`]s with intra-op threads; `run(&self)` is safe from many
 //!   threads at once.
+//! - [`gemm`]: the fp32 GEMM engine (matmul, gemm and convolutions via implicit im2col) with SIMD microkernels
+//!   chosen at run time, fused epilogues and independent output tiles for the thread pool.
 //!
 //! The compiler builds an [`Artefact`] and writes `to_bytes()` to a file (AOT) or hands the bytes straight to
 //! [`Model::from_bytes`] (JIT):
@@ -26,6 +28,7 @@
 mod buffer;
 mod error;
 pub mod format;
+pub mod gemm;
 mod host;
 mod load;
 mod pool;

@@ -1,0 +1,63 @@
+//! The AVX2 + FMA microkernel (x86_64): 6 x 16 on 256-bit vectors. Shape rationale: [`Variant::AVX2`].
+//!
+//! [`Variant::AVX2`]: crate::gemm::Variant::AVX2
+
+use std::arch::x86_64::*;
+
+use super::simd::{self, F32Vector};
+use crate::gemm::epilogue::TileOut;
+
+/// Eight f32 lanes in a ymm register.
+#[derive(Clone, Copy)]
+struct Ymm(__m256);
+
+// SAFETY (all methods): callers enable avx2 and fma, which is what the intrinsics need.
+impl F32Vector for Ymm {
+    const LANES: usize = 8;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        unsafe { Ymm(_mm256_setzero_ps()) }
+    }
+    #[inline(always)]
+    unsafe fn splat(x: f32) -> Self {
+        unsafe { Ymm(_mm256_set1_ps(x)) }
+    }
+    #[inline(always)]
+    unsafe fn load(from: *const f32) -> Self {
+        unsafe { Ymm(_mm256_loadu_ps(from)) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, to: *mut f32) {
+        unsafe { _mm256_storeu_ps(to, self.0) }
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { Ymm(_mm256_fmadd_ps(self.0, b.0, c.0)) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, b: Self) -> Self {
+        unsafe { Ymm(_mm256_add_ps(self.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        unsafe { Ymm(_mm256_mul_ps(self.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        unsafe { Ymm(_mm256_max_ps(self.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        unsafe { Ymm(_mm256_min_ps(self.0, b.0)) }
+    }
+}
+
+/// See [`MicroKernel`](super::MicroKernel).
+///
+/// # Safety
+/// As for [`MicroKernel`](super::MicroKernel); the host must have AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn microkernel_6x16(_mr: usize, _nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+    // SAFETY: forwarded contract; this function enables the features `Ymm` needs.
+    unsafe { simd::microkernel::<Ymm, 6, 2>(kc, a, b, out) }
+}

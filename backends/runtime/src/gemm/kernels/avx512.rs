@@ -1,0 +1,63 @@
+//! The AVX-512F microkernel (x86_64): 12 x 32 on 512-bit vectors. Shape rationale: [`Variant::AVX512`].
+//!
+//! [`Variant::AVX512`]: crate::gemm::Variant::AVX512
+
+use std::arch::x86_64::*;
+
+use super::simd::{self, F32Vector};
+use crate::gemm::epilogue::TileOut;
+
+/// Sixteen f32 lanes in a zmm register.
+#[derive(Clone, Copy)]
+struct Zmm(__m512);
+
+// SAFETY (all methods): callers enable avx512f, which is what the intrinsics need.
+impl F32Vector for Zmm {
+    const LANES: usize = 16;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        unsafe { Zmm(_mm512_setzero_ps()) }
+    }
+    #[inline(always)]
+    unsafe fn splat(x: f32) -> Self {
+        unsafe { Zmm(_mm512_set1_ps(x)) }
+    }
+    #[inline(always)]
+    unsafe fn load(from: *const f32) -> Self {
+        unsafe { Zmm(_mm512_loadu_ps(from)) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, to: *mut f32) {
+        unsafe { _mm512_storeu_ps(to, self.0) }
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { Zmm(_mm512_fmadd_ps(self.0, b.0, c.0)) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, b: Self) -> Self {
+        unsafe { Zmm(_mm512_add_ps(self.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        unsafe { Zmm(_mm512_mul_ps(self.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        unsafe { Zmm(_mm512_max_ps(self.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        unsafe { Zmm(_mm512_min_ps(self.0, b.0)) }
+    }
+}
+
+/// See [`MicroKernel`](super::MicroKernel).
+///
+/// # Safety
+/// As for [`MicroKernel`](super::MicroKernel); the host must have AVX-512F.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn microkernel_12x32(_mr: usize, _nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+    // SAFETY: forwarded contract; this function enables the features `Zmm` needs.
+    unsafe { simd::microkernel::<Zmm, 12, 2>(kc, a, b, out) }
+}

@@ -1,0 +1,25 @@
+//! The portable scalar microkernel, any `MR x NR` up to the generic maximum: always available, and the
+//! reference the SIMD kernels are tested against.
+
+use crate::gemm::epilogue::{TileOut, store_tile};
+use crate::gemm::variant::{GENERIC_MAX_MR, GENERIC_MAX_NR};
+
+/// See [`MicroKernel`](super::MicroKernel).
+///
+/// # Safety
+/// As for [`MicroKernel`](super::MicroKernel); `mr` and `nr` must be within the generic maximum.
+pub(crate) unsafe fn microkernel(mr: usize, nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+    let mut acc = [0f32; GENERIC_MAX_MR * GENERIC_MAX_NR];
+    for p in 0..kc {
+        // SAFETY: the caller provides `kc` steps of `mr` (A) and `nr` (B) values.
+        let (a_p, b_p) =
+            unsafe { (std::slice::from_raw_parts(a.add(p * mr), mr), std::slice::from_raw_parts(b.add(p * nr), nr)) };
+        for (i, &a_ip) in a_p.iter().enumerate() {
+            for (acc_ij, &b_pj) in acc[i * nr..(i + 1) * nr].iter_mut().zip(b_p) {
+                *acc_ij += a_ip * b_pj;
+            }
+        }
+    }
+    // SAFETY: `out` is valid by the caller's contract and `acc` holds `mr >= out.rows` rows of `nr` values.
+    unsafe { store_tile(&acc, nr, out) }
+}

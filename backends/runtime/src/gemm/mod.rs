@@ -1,0 +1,454 @@
+//! The fp32 GEMM engine: `C[m x n] = act(alpha * A[m x k] * B[k x n] + bias + residual)` with packed
+//! panels, cache blocking, SIMD microkernels chosen at run time and independent output tiles.
+//!
+//! The compiler lowers matmul, gemm and convolutions to it. A [`Gemm`] describes one call on raw buffers (as
+//! the runtime runs plans); its output is split into [`Gemm::tiles`] independent tiles that any threads may
+//! run in any order with [`Gemm::run_tiles`], each thread with its own scratch of [`Gemm::scratch_len`]
+//! values. [`CheckedGemm`] and [`gemm`] are the safe slice-based front end.
+//!
+//! Inside a tile (at most `MC` rows x `NC` columns of C), for each K block of `KC` steps: pack the tile's B
+//! block into scratch (unless B is pre-packed), pack its A block (unless pre-packed), then run the
+//! microkernel over every `MR x NR` sub-tile, column panels outside so a B panel stays in L1 while the A
+//! panels stream from L2. The first K block overwrites C, later ones add to it, and the last one applies the
+//! epilogue in the microkernel's store.
+
+mod checked;
+mod epilogue;
+mod kernels;
+mod pack;
+mod variant;
+
+use std::ops::Range;
+
+pub use checked::{
+    ASlice, BSlice, BiasSlice, CheckedGemm, EpilogueSlices, Im2colSlice, PackedSlice, ResidualSlice, SliceProblem,
+    StridedSlice, gemm,
+};
+pub use epilogue::Activation;
+use epilogue::{TileBias, TileEpilogue, TileOut};
+pub use pack::{pack_a, pack_b, pack_b_im2col, packed_a_len, packed_b_len};
+pub use variant::{GENERIC_MAX_MR, GENERIC_MAX_NR, Isa, Variant};
+
+/// Why a GEMM could not be set up or run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GemmError {
+    #[error(
+        "no generic {mr}x{nr} kernel: the register tile must be within 1..={GENERIC_MAX_MR} x 1..={GENERIC_MAX_NR}"
+    )]
+    BadKernelShape { mr: usize, nr: usize },
+    #[error("panels must be at least one row or column wide")]
+    ZeroPanelWidth,
+    #[error("the {variant} kernel needs CPU features {:?} that this host lacks", variant.required_features())]
+    UnsupportedOnHost { variant: Variant },
+    #[error("{operand} was packed in panels of {packed} but the {variant} kernel needs panels of {needed}")]
+    PackMismatch { operand: &'static str, packed: usize, needed: usize, variant: Variant },
+    #[error("{operand} needs {needed} values but has {len}")]
+    TooShort { operand: &'static str, needed: usize, len: usize },
+    #[error("the convolution's implicit B is {conv_k} x {conv_n}, the problem's is {k} x {n}")]
+    ConvShape { conv_k: usize, conv_n: usize, k: usize, n: usize },
+    #[error("C rows overlap: ldc {ldc} < n {n}")]
+    OverlappingRows { ldc: usize, n: usize },
+    #[error("blocking needs kc >= 1, mc >= MR and nc >= NR, got kc {kc}, mc {mc}, nc {nc}")]
+    BadBlocking { kc: usize, mc: usize, nc: usize },
+    #[error("tiles {start}..{end} are not inside 0..{tiles}")]
+    TileRange { start: usize, end: usize, tiles: usize },
+    #[error("a size overflows usize")]
+    Overflow,
+}
+
+/// A dense strided matrix: element `(r, c)` is at `ptr + r * row_stride + c * col_stride` (in elements), so a
+/// transposed matrix is the same buffer with the strides swapped.
+#[derive(Debug, Clone, Copy)]
+pub struct Strided {
+    pub ptr: *const f32,
+    pub row_stride: usize,
+    pub col_stride: usize,
+}
+
+/// Pre-packed panels ([`pack`](pack_a) layouts), with the panel width (MR for A, NR for B) they were packed
+/// for, which must match the variant's.
+#[derive(Debug, Clone, Copy)]
+pub struct Packed {
+    pub ptr: *const f32,
+    pub width: usize,
+}
+
+/// One NCHW image seen as the implicit im2col B of a convolution.
+#[derive(Debug, Clone, Copy)]
+pub struct Im2col {
+    /// `channels x height x width` values, dense.
+    pub image: *const f32,
+    pub conv: ConvGeometry,
+}
+
+/// A 2-D convolution's geometry over one image. The implicit B is `k() x n()`: row `(c, kh, kw)` flattened,
+/// column `oh * out_w + ow` (see [`pack_b_im2col`]). Pads at the bottom and right follow from the output size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvGeometry {
+    pub channels: usize,
+    pub height: usize,
+    pub width: usize,
+    pub kernel_h: usize,
+    pub kernel_w: usize,
+    pub stride_h: usize,
+    pub stride_w: usize,
+    pub dilation_h: usize,
+    pub dilation_w: usize,
+    pub pad_top: usize,
+    pub pad_left: usize,
+    pub out_h: usize,
+    pub out_w: usize,
+}
+
+impl ConvGeometry {
+    /// Rows of the implicit B: `channels * kernel_h * kernel_w`.
+    pub fn k(&self) -> usize {
+        self.channels * self.kernel_h * self.kernel_w
+    }
+
+    /// Columns of the implicit B: `out_h * out_w`.
+    pub fn n(&self) -> usize {
+        self.out_h * self.out_w
+    }
+
+    /// Values in the image, `None` on overflow.
+    pub fn image_len(&self) -> Option<usize> {
+        self.channels.checked_mul(self.height)?.checked_mul(self.width)
+    }
+}
+
+/// The A operand.
+#[derive(Debug, Clone, Copy)]
+pub enum OperandA {
+    Strided(Strided),
+    Packed(Packed),
+}
+
+/// The B operand.
+#[derive(Debug, Clone, Copy)]
+pub enum OperandB {
+    Strided(Strided),
+    Packed(Packed),
+    Im2col(Im2col),
+}
+
+/// A bias added before the activation.
+#[derive(Debug, Clone, Copy)]
+pub enum Bias {
+    None,
+    /// `m` values, `bias[i]` added to row `i` (a convolution's per-channel bias).
+    PerRow(*const f32),
+    /// `n` values, `bias[j]` added to column `j` (a dense layer's bias).
+    PerCol(*const f32),
+}
+
+/// A dense `m x n` matrix added before the activation (a residual connection).
+#[derive(Debug, Clone, Copy)]
+pub struct Residual {
+    pub ptr: *const f32,
+    pub row_stride: usize,
+}
+
+/// `C = activation(alpha * A*B + bias + residual)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Epilogue {
+    pub alpha: f32,
+    pub bias: Bias,
+    pub residual: Option<Residual>,
+    pub activation: Activation,
+}
+
+impl Default for Epilogue {
+    /// `C = A*B`.
+    fn default() -> Epilogue {
+        Epilogue { alpha: 1.0, bias: Bias::None, residual: None, activation: Activation::None }
+    }
+}
+
+/// One GEMM on raw buffers. C is dense with row stride `ldc`.
+#[derive(Debug, Clone, Copy)]
+pub struct Problem {
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub a: OperandA,
+    pub b: OperandB,
+    pub c: *mut f32,
+    pub ldc: usize,
+    pub epilogue: Epilogue,
+}
+
+/// Cache blocking: K steps per packed block (`kc`), at most `mc` rows and `nc` columns of C per tile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocking {
+    pub kc: usize,
+    pub mc: usize,
+    pub nc: usize,
+}
+
+impl Blocking {
+    /// Blocking for Zen 5 (48 KiB L1d, 1 MiB L2 per core, shared L3), from the register tile:
+    ///
+    /// - `kc`: the B micro-panel (`kc x NR`) is reused by every A micro-panel of the tile, so it must stay in
+    ///   L1 while A panels and C stream through: at most half of L1d, 24 KiB, capped at 256 steps (longer
+    ///   runs gain nothing once the per-block store of C is amortized). AVX2 (NR 16): 256, 16 KiB; AVX-512
+    ///   (NR 32): 192, 24 KiB; NEON (NR 12): 256, 12 KiB.
+    /// - `mc`: the packed A block (`mc x kc`) is re-read from L2 once per column panel, so it must stay in L2:
+    ///   144 KiB, i.e. 144 rows at kc 256 (AVX2; BLIS's Zen value too) and 192 at kc 192 (AVX-512).
+    /// - `nc`: the packed B block (`kc x nc`) is written by packing and read once per K block; 512 KiB keeps
+    ///   it in L2 beside the A block (656 KiB together) and out of L3's way: 512 columns at kc 256.
+    ///
+    /// Tiles are at most `mc x nc`, so a 1024 x 1024 C has 16 tiles with AVX2, enough to balance 2 threads.
+    pub fn for_variant(variant: Variant) -> Blocking {
+        const B_PANEL_BYTES: usize = 24 << 10;
+        const A_BLOCK_BYTES: usize = 144 << 10;
+        const B_BLOCK_BYTES: usize = 512 << 10;
+        let (mr, nr) = (variant.mr(), variant.nr());
+        let kc = (B_PANEL_BYTES / (4 * nr)).clamp(1, 256);
+        let mc = (A_BLOCK_BYTES / (4 * kc) / mr).max(1) * mr;
+        let nc = (B_BLOCK_BYTES / (4 * kc) / nr).max(1) * nr;
+        Blocking { kc, mc, nc }
+    }
+}
+
+/// Values of scratch alignment slack: scratch is used from its first 64-byte boundary.
+const SCRATCH_ALIGN: usize = 16;
+
+/// Splits `panels` panels into `blocks` contiguous blocks whose sizes differ by at most one.
+#[derive(Debug, Clone, Copy)]
+struct BlockSplit {
+    panels: usize,
+    blocks: usize,
+}
+
+impl BlockSplit {
+    fn new(panels: usize, max_panels_per_block: usize) -> BlockSplit {
+        BlockSplit { panels, blocks: panels.div_ceil(max_panels_per_block) }
+    }
+
+    /// Panels of block `b`.
+    fn block(self, b: usize) -> Range<usize> {
+        let (size, rest) = (self.panels / self.blocks, self.panels % self.blocks);
+        let start = b * size + b.min(rest);
+        start..start + size + usize::from(b < rest)
+    }
+
+    fn max_block(self) -> usize {
+        if self.blocks == 0 { 0 } else { self.panels.div_ceil(self.blocks) }
+    }
+}
+
+/// A validated GEMM, ready to run tile by tile. It holds raw pointers but dereferences them only in
+/// [`Gemm::run_tiles`], whose contract covers them.
+#[derive(Debug, Clone)]
+pub struct Gemm {
+    variant: Variant,
+    problem: Problem,
+    kc: usize,
+    rows: BlockSplit,
+    cols: BlockSplit,
+}
+
+// SAFETY: the pointers are only dereferenced by `run_tiles`, an unsafe fn whose contract requires the
+// buffers to be valid and concurrent calls to cover disjoint tiles (which write disjoint parts of C).
+unsafe impl Send for Gemm {}
+// SAFETY: as above.
+unsafe impl Sync for Gemm {}
+
+impl Gemm {
+    /// Checks `problem` against `variant` (host support, packed panel widths, shapes), with
+    /// [`Blocking::for_variant`].
+    pub fn new(variant: Variant, problem: Problem) -> Result<Gemm, GemmError> {
+        Gemm::with_blocking(variant, problem, Blocking::for_variant(variant))
+    }
+
+    /// [`Gemm::new`] with explicit blocking; `mc` and `nc` are rounded down to multiples of MR and NR.
+    pub fn with_blocking(variant: Variant, problem: Problem, blocking: Blocking) -> Result<Gemm, GemmError> {
+        let (mr, nr) = (variant.mr(), variant.nr());
+        if !variant.is_supported_on_host() {
+            return Err(GemmError::UnsupportedOnHost { variant });
+        }
+        if let OperandA::Packed(packed) = problem.a
+            && packed.width != mr
+        {
+            return Err(GemmError::PackMismatch { operand: "A", packed: packed.width, needed: mr, variant });
+        }
+        match problem.b {
+            OperandB::Packed(packed) if packed.width != nr => {
+                return Err(GemmError::PackMismatch { operand: "B", packed: packed.width, needed: nr, variant });
+            }
+            OperandB::Im2col(Im2col { conv, .. }) if (conv.k(), conv.n()) != (problem.k, problem.n) => {
+                return Err(GemmError::ConvShape { conv_k: conv.k(), conv_n: conv.n(), k: problem.k, n: problem.n });
+            }
+            _ => {}
+        }
+        if problem.m > 1 && problem.ldc < problem.n {
+            return Err(GemmError::OverlappingRows { ldc: problem.ldc, n: problem.n });
+        }
+        let Blocking { kc, mc, nc } = blocking;
+        if kc == 0 || mc < mr || nc < nr {
+            return Err(GemmError::BadBlocking { kc, mc, nc });
+        }
+        let gemm = Gemm {
+            variant,
+            problem,
+            kc: kc.min(problem.k.max(1)),
+            rows: BlockSplit::new(problem.m.div_ceil(mr), mc / mr),
+            cols: BlockSplit::new(problem.n.div_ceil(nr), nc / nr),
+        };
+        gemm.scratch_parts().ok_or(GemmError::Overflow)?;
+        Ok(gemm)
+    }
+
+    pub fn variant(&self) -> Variant {
+        self.variant
+    }
+
+    /// Independent output tiles, numbered row-block-major.
+    pub fn tiles(&self) -> usize {
+        self.rows.blocks * self.cols.blocks
+    }
+
+    /// f32 values of scratch each concurrent [`Gemm::run_tiles`] call needs (packed A and B blocks plus
+    /// alignment slack); 0 when both operands are pre-packed.
+    pub fn scratch_len(&self) -> usize {
+        let (a, b) = self.scratch_parts().expect("checked by the constructor");
+        if a + b == 0 { 0 } else { SCRATCH_ALIGN + a + b }
+    }
+
+    /// Values of the packed A block (rounded up to the alignment) and of the packed B block in scratch.
+    fn scratch_parts(&self) -> Option<(usize, usize)> {
+        let (mr, nr) = (self.variant.mr(), self.variant.nr());
+        let a = match self.problem.a {
+            OperandA::Packed(_) => 0,
+            OperandA::Strided(_) => {
+                self.rows.max_block().checked_mul(mr)?.checked_mul(self.kc)?.checked_next_multiple_of(SCRATCH_ALIGN)?
+            }
+        };
+        let b = match self.problem.b {
+            OperandB::Packed(_) => 0,
+            OperandB::Strided(_) | OperandB::Im2col(_) => {
+                self.cols.max_block().checked_mul(nr)?.checked_mul(self.kc)?
+            }
+        };
+        Some((a, b))
+    }
+
+    /// Runs every tile on this thread, in order.
+    ///
+    /// # Safety
+    /// As for [`Gemm::run_tiles`].
+    pub unsafe fn run(&self, scratch: &mut [f32]) -> Result<(), GemmError> {
+        // SAFETY: forwarded contract.
+        unsafe { self.run_tiles(0..self.tiles(), scratch) }
+    }
+
+    /// Computes tiles `range` of C, on this thread.
+    ///
+    /// # Safety
+    /// - A, B (or the image), the bias and the residual must be readable, and C writable, over every element
+    ///   the problem describes: rows `0..m` and columns `0..n` at their strides, `packed_a_len(m, k, MR)` /
+    ///   `packed_b_len(k, n, NR)` values for packed operands, `channels * height * width` for an image, `m`
+    ///   (per-row) or `n` (per-column) bias values.
+    /// - C must not overlap A, B, the bias or the residual, and nothing else may access C's tiles while they
+    ///   run.
+    /// - Calls running at the same time (on other threads) must be given disjoint tile ranges.
+    pub unsafe fn run_tiles(&self, range: Range<usize>, scratch: &mut [f32]) -> Result<(), GemmError> {
+        let tiles = self.tiles();
+        if range.start > range.end || range.end > tiles {
+            return Err(GemmError::TileRange { start: range.start, end: range.end, tiles });
+        }
+        pack::check_len("scratch", self.scratch_len(), scratch.len())?;
+        let aligned = scratch.as_mut_ptr().align_offset(64).min(SCRATCH_ALIGN);
+        let (a_len, _) = self.scratch_parts().expect("checked by the constructor");
+        // SAFETY: scratch holds SCRATCH_ALIGN + a_len + b_len values when either is non-zero; when both are
+        // zero neither pointer is used.
+        let a_block = scratch.as_mut_ptr().wrapping_add(aligned);
+        let b_block = a_block.wrapping_add(a_len);
+        for tile in range {
+            // SAFETY: forwarded contract; the scratch blocks are as large as `scratch_parts` says.
+            unsafe { self.run_tile(tile, a_block, b_block) };
+        }
+        Ok(())
+    }
+
+    /// Computes one tile.
+    ///
+    /// # Safety
+    /// As for [`Gemm::run_tiles`]; `a_block` and `b_block` must hold the [`Gemm::scratch_parts`] values.
+    unsafe fn run_tile(&self, tile: usize, a_block: *mut f32, b_block: *mut f32) {
+        let Problem { m, n, k, a, b, c, ldc, epilogue } = self.problem;
+        let (mr, nr, kc) = (self.variant.mr(), self.variant.nr(), self.kc);
+        let kernel = self.variant.microkernel();
+        let row_panels = self.rows.block(tile / self.cols.blocks);
+        let col_panels = self.cols.block(tile % self.cols.blocks);
+        let (row0, col0) = (row_panels.start * mr, col_panels.start * nr);
+        let rows = (row_panels.end * mr).min(m) - row0;
+        let cols = (col_panels.end * nr).min(n) - col0;
+        let k_blocks = k.div_ceil(kc).max(1);
+        for k_block in 0..k_blocks {
+            let k0 = k_block * kc;
+            let kc = kc.min(k - k0);
+            // SAFETY (the block): every pointer stays inside the operand extents the caller vouched for, and
+            // the packing targets inside the scratch blocks.
+            unsafe {
+                // Start of the B block's first panel, and the distance between panels.
+                let (b_panels, b_panel_stride) = match b {
+                    OperandB::Packed(packed) => (packed.ptr.add(col0 * k + k0 * nr), nr * k),
+                    OperandB::Strided(s) => {
+                        let src = s.ptr.add(k0 * s.row_stride + col0 * s.col_stride);
+                        pack::pack_panels(src, s.col_stride, s.row_stride, cols, kc, nr, b_block);
+                        (b_block.cast_const(), nr * kc)
+                    }
+                    OperandB::Im2col(view) => {
+                        pack::pack_im2col_panels(view.image, &view.conv, k0, kc, col0, cols, nr, b_block);
+                        (b_block.cast_const(), nr * kc)
+                    }
+                };
+                let (a_panels, a_panel_stride) = match a {
+                    OperandA::Packed(packed) => (packed.ptr.add(row0 * k + k0 * mr), mr * k),
+                    OperandA::Strided(s) => {
+                        let src = s.ptr.add(row0 * s.row_stride + k0 * s.col_stride);
+                        pack::pack_panels(src, s.row_stride, s.col_stride, rows, kc, mr, a_block);
+                        (a_block.cast_const(), mr * kc)
+                    }
+                };
+                let last = k_block + 1 == k_blocks;
+                for (q, j) in (0..cols).step_by(nr).enumerate() {
+                    let b_panel = b_panels.add(q * b_panel_stride);
+                    for (p, i) in (0..rows).step_by(mr).enumerate() {
+                        let (row, col) = (row0 + i, col0 + j);
+                        let out = TileOut {
+                            c: c.add(row * ldc + col),
+                            ldc,
+                            rows: mr.min(rows - i),
+                            cols: nr.min(cols - j),
+                            accumulate: k_block > 0,
+                            epilogue: last.then(|| tile_epilogue(&epilogue, row, col)),
+                        };
+                        kernel(mr, nr, kc, a_panels.add(p * a_panel_stride), b_panel, &out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The epilogue of the microkernel tile at (`row`, `col`): its pointers offset there.
+fn tile_epilogue(epilogue: &Epilogue, row: usize, col: usize) -> TileEpilogue {
+    let (residual, residual_stride) = match epilogue.residual {
+        Some(r) => (r.ptr.wrapping_add(row * r.row_stride + col), r.row_stride),
+        None => (std::ptr::null(), 0),
+    };
+    TileEpilogue {
+        alpha: epilogue.alpha,
+        bias: match epilogue.bias {
+            Bias::None => TileBias::None,
+            Bias::PerRow(bias) => TileBias::PerRow(bias.wrapping_add(row)),
+            Bias::PerCol(bias) => TileBias::PerCol(bias.wrapping_add(col)),
+        },
+        residual,
+        residual_stride,
+        activation: epilogue.activation,
+    }
+}
