@@ -123,19 +123,29 @@ pub(crate) unsafe fn pack_panels(
 /// [`pack_panels`] with `src.row_stride` as the line stride and `src.col_stride` as the step stride.
 #[inline(always)]
 unsafe fn pack_panels_of_width(src: Strided, lines: usize, kc: usize, width: usize, dst: *mut f32) {
-    for (p, first) in (0..lines).step_by(width).enumerate() {
+    let full_panels = lines / width;
+    let mut first_general_panel = 0;
+    if src.row_stride == 1 {
+        // The lines are adjacent in memory (B row-major, A transposed): step by step, each step's values are
+        // one contiguous run (read in order, so the hardware prefetcher streams it), one copy per full panel.
+        // SAFETY: every index is inside the ranges the caller vouched for.
+        unsafe {
+            for s in 0..kc {
+                let step = src.ptr.add(s * src.col_stride);
+                for p in 0..full_panels {
+                    std::ptr::copy_nonoverlapping(step.add(p * width), dst.add(p * width * kc + s * width), width);
+                }
+            }
+        }
+        first_general_panel = full_panels;
+    }
+    for p in first_general_panel..lines.div_ceil(width) {
+        let first = p * width;
         let valid = width.min(lines - first);
         // SAFETY: every index is inside the ranges the caller vouched for.
         unsafe {
             let panel = dst.add(p * width * kc);
             let lines_src = src.ptr.add(first * src.row_stride);
-            if valid == width && src.row_stride == 1 {
-                // The panel's lines are adjacent in memory (B row-major, A transposed): one copy per step.
-                for s in 0..kc {
-                    std::ptr::copy_nonoverlapping(lines_src.add(s * src.col_stride), panel.add(s * width), width);
-                }
-                continue;
-            }
             // Line by line: reads run along each line (contiguous for A row-major), writes stride by `width`.
             for i in 0..valid {
                 let line = lines_src.add(i * src.row_stride);
