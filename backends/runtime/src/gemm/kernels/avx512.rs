@@ -50,6 +50,10 @@ impl F32Vector for Zmm {
     unsafe fn min(self, b: Self) -> Self {
         unsafe { Zmm(_mm512_min_ps(self.0, b.0)) }
     }
+    #[inline(always)]
+    unsafe fn prefetch(at: *const f32) {
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) }
+    }
 }
 
 /// See [`MicroKernel`](super::MicroKernel).

@@ -19,6 +19,8 @@ pub(crate) trait F32Vector: Copy {
     unsafe fn mul(self, b: Self) -> Self;
     unsafe fn max(self, b: Self) -> Self;
     unsafe fn min(self, b: Self) -> Self;
+    /// Hints that the cache line holding `at` will be accessed soon; `at` need not be valid.
+    unsafe fn prefetch(_at: *const f32) {}
 }
 
 /// Largest SIMD register tile, in values (AVX-512's 12 x 32).
@@ -36,6 +38,16 @@ pub(crate) unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>
     out: &TileOut,
 ) {
     let nr = NV * V::LANES;
+    // C is stored (and, after the first K block, loaded) once the K loop is done; start fetching its lines
+    // now so the loop hides the misses (C tiles rarely stay cached between K blocks).
+    for i in 0..out.rows {
+        let row = out.c.wrapping_add(i * out.ldc);
+        // SAFETY: prefetches do not access memory.
+        unsafe {
+            V::prefetch(row);
+            V::prefetch(row.wrapping_add(out.cols - 1));
+        }
+    }
     // SAFETY: the caller provides `kc` steps of MR (A) and NR (B) values and the features `V` needs.
     let acc = unsafe {
         let mut acc = [[V::zero(); NV]; MR];
