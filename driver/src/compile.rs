@@ -2,12 +2,14 @@
 //! memory, generate machine code, and assemble the artefact (manifest, weights, plan, code).
 
 use crate::Error;
+use crate::pack;
 use msc_builtin::func;
 use msc_cranelift::{CompiledKernels, Target};
 use msc_ir::pass::{Instrumentation, PassManager};
 use msc_ir::{Attribute, Context, ElementType, Location, OpId, Type, Value};
 use msc_kernel::{kernel, memref};
-use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Step, TensorInfo};
+use msc_runtime::gemm::Variant;
+use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Routine, Step, TensorInfo};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -30,6 +32,9 @@ pub struct CompileOptions {
     pub time_passes: bool,
     /// Store the lowered IR in the artefact.
     pub embed_ir: bool,
+    /// Generate code for every step, calling none of the runtime's routines (its GEMM engine): the code
+    /// of such a compilation also runs linked into a standalone object (`msc compile --emit-object`).
+    pub standalone_code: bool,
 }
 
 impl Default for CompileOptions {
@@ -41,6 +46,7 @@ impl Default for CompileOptions {
             print_ir_after_all: false,
             time_passes: false,
             embed_ir: false,
+            standalone_code: false,
         }
     }
 }
@@ -114,8 +120,9 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
     progress("lower");
     let start = Instant::now();
     // dce drops what lowering left unused: index constants, shape operands turned weights.
-    let lower = "builtin.module(lower-to-kernel, dce, plan-memory)";
-    let mut lower_pm = PassManager::parse(&crate::passes(), lower, instrumentation).map_err(Error::Verify)?;
+    let gemm = if options.standalone_code { "loops" } else { "engine" };
+    let lower = format!("builtin.module(lower-to-kernel{{gemm={gemm}}}, dce, plan-memory)");
+    let mut lower_pm = PassManager::parse(&crate::passes(), &lower, instrumentation).map_err(Error::Verify)?;
     lower_pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| {
         let text = diagnostics(&d);
         if text.contains("no CPU kernel lowering") { Error::UnsupportedOp(text) } else { Error::Verify(text) }
@@ -133,7 +140,13 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
 
     progress("assemble");
     let start = Instant::now();
-    let (plan, weights) = assemble_plan(&model.ctx, schedule, &code)?;
+    let (plan, weights, packed_for) = assemble_plan(&model.ctx, schedule, &code)?;
+    let mut cpu_features = code.cpu_features.clone();
+    for feature in packed_for.iter().flat_map(|v| v.required_features()) {
+        if !cpu_features.iter().any(|f| f == feature) {
+            cpu_features.push(feature.to_string());
+        }
+    }
     let manifest = manifest(&signature, &model.input_names, &model.output_names)?;
     summary.kernels = code.kernels.len();
     summary.vectorized_loops = code.kernels.iter().map(|k| k.vectorized_loops).sum();
@@ -145,7 +158,7 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
     let artefact = Artefact {
         producer: format!("msc {}", env!("CARGO_PKG_VERSION")),
         target: target.triple.to_string(),
-        cpu_features: code.cpu_features.clone(),
+        cpu_features,
         manifest,
         weights,
         plan,
@@ -219,7 +232,16 @@ fn intermediates_size(ctx: &Context, schedule: OpId) -> u64 {
 
 /// Translates a planned schedule function into the runtime's plan: each buffer value becomes a
 /// byte range of an input, an output, the arena or the weights; each launch a step.
-fn assemble_plan(ctx: &Context, schedule: OpId, code: &CompiledKernels) -> Result<(Plan, Vec<u8>), Error> {
+/// Builds the plan and the weights from a lowered, planned schedule. Constant GEMM operands are packed for the
+/// engine variant the target's CPU features allow; the variant is returned when anything was packed, as the
+/// artefact then needs its CPU features.
+fn assemble_plan(
+    ctx: &Context,
+    schedule: OpId,
+    code: &CompiledKernels,
+) -> Result<(Plan, Vec<u8>, Option<Variant>), Error> {
+    let gemm_variant = msc_runtime::routine::packing_variant(&code.cpu_features);
+    let mut packed_for = None;
     let bad = |message: String| Error::Verify(format!("lowered schedule: {message}"));
     let arena_size = match ctx.op(schedule).raw_attr(msc_passes::plan_memory::ARENA_SIZE_ATTR) {
         Some(Attribute::Int(n)) => *n as u64,
@@ -258,21 +280,32 @@ fn assemble_plan(ctx: &Context, schedule: OpId, code: &CompiledKernels) -> Resul
         } else if name == kernel::LAUNCH.name {
             let callee = op.raw_attr("callee").and_then(|a| a.as_symbol()).ok_or_else(|| bad("no callee".into()))?;
             let kernel = *kernel_index.get(callee).ok_or_else(|| bad(format!("no code for kernel @{callee}")))?;
-            let args = op
-                .operands()
-                .iter()
-                .map(|v| {
-                    let (base, offset) = places[v];
-                    let len = ctx.value_type(*v).as_memref().and_then(|m| m.size_in_bytes()).unwrap_or(0);
-                    BufferRef { base, offset, len }
-                })
-                .collect();
             steps.push(Step {
-                kernel,
+                routine: Routine::Kernel(kernel),
                 tiles: op.int("tiles").map_err(bad)? as u64,
-                args,
+                args: buffer_refs(ctx, &places, op.operands()),
                 name: location_name(op.loc(), callee),
                 op_type: op.string("op_type").unwrap_or_else(|_| "kernel".into()),
+            });
+        } else if name == msc_kernel::gemm::GEMM.name {
+            let mut call = msc_kernel::gemm::call_of(op).map_err(bad)?;
+            let mut args = buffer_refs(ctx, &places, op.operands());
+            for (index, which) in [(0, pack::Operand::A), (1, pack::Operand::B)] {
+                let Some(data) = pack::constant_data(ctx, op.operand(index)) else { continue };
+                if let Some(packed) = pack::pack(&mut call, which, &data, gemm_variant) {
+                    weights.resize(weights.len().next_multiple_of(msc_runtime::BUFFER_ALIGN), 0);
+                    let len = 4 * packed.len() as u64;
+                    args[index] = BufferRef { base: Base::Weights, offset: weights.len() as u64, len };
+                    weights.extend(packed.iter().flat_map(|v| v.to_le_bytes()));
+                    packed_for = Some(gemm_variant);
+                }
+            }
+            steps.push(Step {
+                routine: Routine::Gemm(Box::new(call)),
+                tiles: 0,
+                args,
+                name: location_name(op.loc(), "gemm"),
+                op_type: "kernel.gemm".into(),
             });
         } else if name != func::RETURN.name {
             return Err(bad(format!("unexpected '{name}' in a schedule function")));
@@ -280,7 +313,19 @@ fn assemble_plan(ctx: &Context, schedule: OpId, code: &CompiledKernels) -> Resul
     }
     let kernels =
         code.kernels.iter().map(|k| Kernel { name: k.name.clone(), code_offset: k.offset, code_len: k.len }).collect();
-    Ok((Plan { arena_size, kernels, steps }, weights))
+    Ok((Plan { arena_size, kernels, steps }, weights, packed_for))
+}
+
+/// Where each of `values` (planned buffers) lies, with its byte length.
+fn buffer_refs(ctx: &Context, places: &HashMap<Value, (Base, u64)>, values: &[Value]) -> Vec<BufferRef> {
+    values
+        .iter()
+        .map(|v| {
+            let (base, offset) = places[v];
+            let len = ctx.value_type(*v).as_memref().and_then(|m| m.size_in_bytes()).unwrap_or(0);
+            BufferRef { base, offset, len }
+        })
+        .collect()
 }
 
 /// The number of output buffers of a schedule function (stored by lowering on the function).

@@ -14,6 +14,7 @@ mod error;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 pub mod npy;
+mod pack;
 mod session;
 
 pub use error::Error;

@@ -52,15 +52,37 @@ fn ty(shape: &[usize]) -> String {
     if dims.is_empty() { "tensor<f32>".into() } else { format!("tensor<{}xf32>", dims.join("x")) }
 }
 
-/// One op on f32 operands of `shapes` giving one f32 result of `out`.
-fn unary_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) {
+/// One op on f32 operands of `shapes` giving one f32 result of `out`; returns the lowered IR.
+fn unary_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) -> String {
     let types: Vec<String> = shapes.iter().map(|s| ty(s)).collect();
     let operands: Vec<String> = (0..shapes.len()).map(|i| format!("%a{i}")).collect();
     let body = format!("    %y = \"{op}\"({}) {attrs} : ({}) -> {}", operands.join(", "), types.join(", "), ty(out));
     let type_refs: Vec<&str> = types.iter().map(String::as_str).collect();
     let src = module(&type_refs, &body, &[("%y", &ty(out))]);
     let inputs: Vec<Tensor> = shapes.iter().enumerate().map(|(i, s)| data(s, i as u64 + 1)).collect();
-    check(&src, &inputs);
+    common::check_within(&src, &inputs, 1e-4)
+}
+
+/// [`unary_case`] for an op the lowering turns into one call of the runtime's GEMM engine.
+fn gemm_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) {
+    let lowered = unary_case(op, attrs, shapes, out);
+    assert_eq!(lowered.matches("\"kernel.gemm\"").count(), 1, "{lowered}");
+}
+
+#[test]
+fn gemm_shaped_ops_call_the_gemm_engine() {
+    // Products: one tall product, batches on both sides, a broadcast batch, transposes, C as bias or residual.
+    gemm_case("nn.matmul", "", &[&[2, 3, 5], &[5, 7]], &[2, 3, 7]);
+    gemm_case("nn.matmul", "", &[&[2, 3, 5], &[2, 5, 4]], &[2, 3, 4]);
+    gemm_case("nn.matmul", "", &[&[3, 5], &[2, 5, 4]], &[2, 3, 4]);
+    gemm_case("nn.gemm", "{trans_a = 1, alpha = 0.5 : f64}", &[&[5, 3], &[5, 4], &[4]], &[3, 4]);
+    gemm_case("nn.gemm", "{trans_b = 1}", &[&[3, 5], &[4, 5], &[3, 1]], &[3, 4]);
+    gemm_case("nn.gemm", "", &[&[3, 5], &[5, 4], &[3, 4]], &[3, 4]);
+    // Convs: im2col with stride, dilation and asymmetric pads; groups; pointwise as a plain matrix; batch.
+    let attrs = "{strides = [2, 1], dilations = [1, 2], pads = [1, 0, 2, 1]}";
+    gemm_case("nn.conv", attrs, &[&[2, 3, 9, 8], &[5, 3, 3, 3], &[5]], &[2, 5, 5, 5]);
+    gemm_case("nn.conv", "{group = 2, pads = [1, 1, 1, 1]}", &[&[1, 4, 6, 5], &[8, 2, 3, 3]], &[1, 8, 6, 5]);
+    gemm_case("nn.conv", "", &[&[2, 6, 4, 3], &[4, 6, 1, 1], &[4]], &[2, 4, 4, 3]);
 }
 
 #[test]

@@ -239,7 +239,7 @@ fn gathers_with_negative_and_out_of_range_indices() {
     let src = one_op("gather", &["tensor<3x4xf32>", "tensor<2xi64>"], "", &[], "axis = 1", "tensor<3x2xf32>");
     let mut ctx = msc_ir::Context::new(common::registry());
     let m = msc_ir::parse_source(&mut ctx, &src, "test.mlir").unwrap()[0];
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, m).unwrap();
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, m, Default::default()).unwrap();
     let mut buffers =
         vec![ramp(&[3, 4]).data().to_le_bytes(), ints(DType::I64, &[2], &[7, -9]).data().to_le_bytes(), vec![0; 24]];
     msc_kernel::interp::run_program(&ctx, m, "f", &mut buffers).unwrap();

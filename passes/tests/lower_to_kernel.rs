@@ -45,7 +45,7 @@ fn planned_buffers_share_the_arena_and_keep_results_exact() {
     let module = msc_ir::parse_source(&mut ctx, src, "test.mlir").unwrap()[0];
     let func = ctx.block_ops(msc_builtin::body(&ctx, module)).next().unwrap();
     let expected = msc_nn::interp::run_function(&ctx, func, std::slice::from_ref(&x)).unwrap();
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, module).unwrap();
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, module, Default::default()).unwrap();
     let plans = msc_passes::plan_memory::plan_module(&mut ctx, module).unwrap();
     let plan = &plans.iter().find(|(name, _)| name == "f").unwrap().1;
     assert_eq!(plan.buffers, 4, "four intermediates (the last op writes the output)");

@@ -188,7 +188,7 @@ fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<V
         let text = |diagnostics: Vec<msc_ir::Diagnostic>| {
             diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
         };
-        msc_passes::lower_to_kernel::lower_module(ctx, module)
+        msc_passes::lower_to_kernel::lower_module(ctx, module, Default::default())
             .map_err(|d| Failure::new(FailClass::UnsupportedOp, text(d)))?;
         msc_passes::plan_memory::plan_module(ctx, module).map_err(|d| Failure::new(FailClass::RunError, text(d)))?;
         lowered = Some((name, signature));
@@ -249,8 +249,10 @@ fn run_compiled(
         input_names: imported.input_names.clone(),
         output_names: imported.output_names.clone(),
     };
+    // The aarch64 program is a linked object without the runtime, so it carries code for every step.
     let compile = |target: &str| {
-        let options = msc::compile::CompileOptions { target: target.into(), ..Default::default() };
+        let standalone_code = target == "arm64";
+        let options = msc::compile::CompileOptions { target: target.into(), standalone_code, ..Default::default() };
         msc::compile::compile(model(), &options, &mut |_| {}).map_err(|e| {
             let class = match e {
                 msc::Error::UnsupportedOp(_) => FailClass::UnsupportedOp,

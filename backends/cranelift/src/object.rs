@@ -16,7 +16,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use msc_ir::{Context, OpId, Type};
-use msc_runtime::{Base, Step};
+use msc_runtime::{Base, Routine, Step};
 
 /// The entry function's symbol.
 pub const ENTRY_SYMBOL: &str = "msc_model_run";
@@ -109,7 +109,7 @@ pub fn emit_object(
             let args = fb.ins().stack_addr(ptr, slot, 0);
             let begin = fb.ins().iconst(types::I64, 0);
             let end = fb.ins().iconst(types::I64, step.tiles as i64);
-            fb.ins().call(refs[step.kernel as usize], &[args, begin, end]);
+            fb.ins().call(refs[kernel_index(step)? as usize], &[args, begin, end]);
         }
         fb.ins().return_(&[]);
         fb.seal_all_blocks();
@@ -126,6 +126,18 @@ fn slot_offset(k: u32, pointer_bytes: u32) -> Result<i32, Error> {
         .map_err(|_| Error::Plan(format!("buffer index {k} is too large")))
 }
 
+/// The kernel a step calls: an object has no runtime, so a step calling a runtime routine is an error.
+fn kernel_index(step: &Step) -> Result<u32, Error> {
+    match step.routine {
+        Routine::Kernel(index) => Ok(index),
+        Routine::Gemm(_) => Err(Error::Plan(format!(
+            "step {} calls the runtime's GEMM engine, which a standalone object cannot; compile with standalone code \
+             (`CompileOptions::standalone_code`, set by `msc compile --emit-object`)",
+            step.name
+        ))),
+    }
+}
+
 /// Checks every step against its kernel and the buffers it names.
 fn check_plan(
     ctx: &Context,
@@ -135,13 +147,9 @@ fn check_plan(
     arena_size: u64,
 ) -> Result<(), Error> {
     for (s, step) in plan.iter().enumerate() {
-        let Some((name, func)) = kernels.get(step.kernel as usize) else {
-            return Err(Error::Plan(format!(
-                "step {s} ({}) calls kernel {} of {}",
-                step.name,
-                step.kernel,
-                kernels.len()
-            )));
+        let kernel = kernel_index(step)?;
+        let Some((name, func)) = kernels.get(kernel as usize) else {
+            return Err(Error::Plan(format!("step {s} ({}) calls kernel {kernel} of {}", step.name, kernels.len())));
         };
         let entry = ctx.op(*func).entry_block(0).ok_or_else(|| Error::BadModule(format!("@{name} has no body")))?;
         let params = &ctx.block_args(entry)[2..];

@@ -16,7 +16,7 @@ use common::*;
 use msc_cranelift::{compile_kernels, emit_object, parse_target};
 use msc_ir::{Context, ElementType, MemRefType, OpId, Type};
 use msc_kernel::{arith, math};
-use msc_runtime::{Base, BufferRef, Step};
+use msc_runtime::{Base, BufferRef, Routine, Step};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -41,7 +41,7 @@ fn buf(base: Base, offset: u64, len: u64) -> BufferRef {
 }
 
 fn step(kernel: u32, tiles: u64, args: Vec<BufferRef>) -> Step {
-    Step { kernel, tiles, args, name: format!("step{kernel}"), op_type: "test".into() }
+    Step { routine: Routine::Kernel(kernel), tiles, args, name: format!("step{kernel}"), op_type: "test".into() }
 }
 
 fn program() -> Program {
@@ -155,7 +155,8 @@ fn reference(p: &Program) -> Vec<Vec<u8>> {
             };
             args.push(base[a.offset as usize..(a.offset + a.len) as usize].to_vec());
         }
-        interpret(&p.ctx, p.funcs[s.kernel as usize], &mut args, 0, s.tiles as i64);
+        let Routine::Kernel(kernel) = s.routine else { unreachable!("these plans call kernels only") };
+        interpret(&p.ctx, p.funcs[kernel as usize], &mut args, 0, s.tiles as i64);
         for (a, bytes) in s.args.iter().zip(args) {
             let base: &mut Vec<u8> = match a.base {
                 Base::Input(i) => &mut inputs[i as usize],
@@ -355,7 +356,7 @@ fn bad_plans_are_rejected() {
     let p = program();
     let t = parse_target("x86_64").unwrap();
     let mut plan = p.plan.clone();
-    plan[0].kernel = 7;
+    plan[0].routine = Routine::Kernel(7);
     let err = emit_object(&p.ctx, p.module, SCHEDULE, &t, &plan, &p.weights, p.arena_size).unwrap_err().to_string();
     assert!(err.contains("calls kernel 7 of 3"), "{err}");
     let mut plan = p.plan.clone();

@@ -208,6 +208,18 @@ pub enum LoadErrorKind {
         /// How many kernels there are.
         kernels: usize,
     },
+    /// A step calls a runtime routine with a malformed description or with buffers too small for it.
+    #[error("step {step} (`{name}`) is a malformed {routine} call: {reason}")]
+    BadRoutine {
+        /// The step's index.
+        step: usize,
+        /// The step's name.
+        name: String,
+        /// The routine, e.g. `GEMM`.
+        routine: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
     /// A step's parallel extent does not fit the kernel ABI's `i64`.
     #[error("step {step} (`{name}`) has {tiles} tiles, more than the kernel ABI's i64 can express")]
     TooManyTiles {
@@ -319,6 +331,17 @@ pub enum RunError {
         what: String,
         /// How many bytes.
         bytes: usize,
+    },
+    /// The GEMM engine cannot run a step on this host (e.g. weights packed for a kernel it lacks).
+    #[error("step {step} (`{name}`): {source}")]
+    Gemm {
+        /// The step's index.
+        step: usize,
+        /// The step's name.
+        name: String,
+        /// What the engine said.
+        #[source]
+        source: crate::gemm::GemmError,
     },
     /// The session's worker threads could not be started.
     #[error("cannot start {threads} worker threads: {source}")]

@@ -6,13 +6,14 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::error::{LoadError, LoadErrorKind};
+use crate::routine::Routine;
 
 /// The first eight bytes of every `.ms` file (PNG-style: a non-ASCII byte, the name, CR LF, EOF, LF, so
 /// text-mode transfers and `cat`-ing the file are caught).
 pub const MAGIC: [u8; 8] = *b"\x89MSC\r\n\x1a\n";
 
 /// The newest format version this crate writes and reads. Readers accept `1..=FORMAT_VERSION`.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Length of the fixed part of the header: magic, version, reserved, header length, file length, hash.
 pub const FIXED_HEADER_LEN: usize = 64;
@@ -42,7 +43,7 @@ const SECTION_ENTRY_LEN: usize = 24;
 /// lengths; a string its length; a buffer reference a tag, an index and two u64.
 const MIN_TENSOR_INFO: usize = 8 + 1 + 8;
 const MIN_KERNEL: usize = 8 + 8 + 8;
-const MIN_STEP: usize = 4 + 8 + 8 + 8 + 8;
+const MIN_STEP: usize = 4 + 8 + 8 + 8 + 8; // a version-2 step adds a routine tag
 const MIN_STRING: usize = 8;
 const BUFFER_REF_LEN: usize = 1 + 4 + 8 + 8;
 
@@ -140,7 +141,7 @@ impl fmt::Display for DType {
 }
 
 /// A compiled model as the compiler builds it and as [`Artefact::to_bytes`] writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Artefact {
     /// Who wrote the file, e.g. `msc 0.1.0`.
     pub producer: String,
@@ -190,7 +191,7 @@ impl TensorInfo {
 }
 
 /// The memory plan and the schedule: kernels and the steps that call them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
     /// Bytes of scratch memory ([`Base::Arena`]) one run needs.
     pub arena_size: u64,
@@ -212,11 +213,12 @@ pub struct Kernel {
     pub code_len: u64,
 }
 
-/// One step of the schedule: a kernel called over the tile range `[0, tiles)` on the given buffers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One step of the schedule: a kernel (or runtime routine) called over the tile range `[0, tiles)` on the given
+/// buffers.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
-    /// Index into [`Plan::kernels`].
-    pub kernel: u32,
+    /// What the step runs.
+    pub routine: Routine,
     /// Parallel extent: the kernel is called on sub-ranges `[begin, end)` of `[0, tiles)` that together cover
     /// it exactly once.
     pub tiles: u64,
@@ -368,22 +370,22 @@ fn content_hash(bytes: &[u8]) -> [u8; 32] {
 
 /// A little-endian byte writer.
 #[derive(Default)]
-struct Writer(Vec<u8>);
+pub(crate) struct Writer(Vec<u8>);
 
 impl Writer {
     fn bytes(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes);
     }
 
-    fn u8(&mut self, v: u8) {
+    pub(crate) fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
 
-    fn u32(&mut self, v: u32) {
+    pub(crate) fn u32(&mut self, v: u32) {
         self.bytes(&v.to_le_bytes());
     }
 
-    fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: u64) {
         self.bytes(&v.to_le_bytes());
     }
 
@@ -420,7 +422,7 @@ fn encode_plan(plan: &Plan) -> Vec<u8> {
     }
     w.u64(len64(plan.steps.len()));
     for step in &plan.steps {
-        w.u32(step.kernel);
+        step.routine.encode(&mut w);
         w.u64(step.tiles);
         w.u64(len64(step.args.len()));
         for arg in &step.args {
@@ -443,7 +445,7 @@ fn encode_plan(plan: &Plan) -> Vec<u8> {
 
 /// A bounds-checked little-endian reader over one part of the file. Every read checks the remaining length
 /// first, and every count is checked against the bytes left before anything is allocated for it.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
     section: &'static str,
@@ -454,7 +456,7 @@ impl<'a> Reader<'a> {
         Reader { data, pos: 0, section }
     }
 
-    fn error(&self, detail: String) -> LoadErrorKind {
+    pub(crate) fn error(&self, detail: String) -> LoadErrorKind {
         LoadErrorKind::Malformed { section: self.section, detail }
     }
 
@@ -483,15 +485,15 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn u8(&mut self, what: &str) -> Result<u8, LoadErrorKind> {
+    pub(crate) fn u8(&mut self, what: &str) -> Result<u8, LoadErrorKind> {
         Ok(self.array::<1>(what)?[0])
     }
 
-    fn u32(&mut self, what: &str) -> Result<u32, LoadErrorKind> {
+    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, LoadErrorKind> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
 
-    fn u64(&mut self, what: &str) -> Result<u64, LoadErrorKind> {
+    pub(crate) fn u64(&mut self, what: &str) -> Result<u64, LoadErrorKind> {
         Ok(u64::from_le_bytes(self.array(what)?))
     }
 
@@ -507,7 +509,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an element count and checks that that many elements of at least `min_size` bytes each fit in the
     /// rest of the data, so a corrupt count cannot cause a huge allocation.
-    fn count(&mut self, what: &str, min_size: usize) -> Result<usize, LoadErrorKind> {
+    pub(crate) fn count(&mut self, what: &str, min_size: usize) -> Result<usize, LoadErrorKind> {
         let start = self.pos;
         let n = self.u64(what)?;
         let fits = self.remaining() / min_size;
@@ -534,6 +536,8 @@ pub(crate) struct Envelope {
     pub hash: [u8; 32],
     /// Where the variable header ends and the section table starts.
     header_len: usize,
+    /// The format version the file was written in.
+    version: u32,
 }
 
 /// The variable part of the header: who wrote the file and for what host.
@@ -609,7 +613,7 @@ pub(crate) fn check_envelope(bytes: &[u8]) -> Result<Envelope, LoadErrorKind> {
     if stored != computed {
         return Err(LoadErrorKind::HashMismatch { stored: hex(&stored), computed: hex(&computed) });
     }
-    Ok(Envelope { hash: stored, header_len })
+    Ok(Envelope { hash: stored, header_len, version })
 }
 
 /// Decodes the variable header. The envelope must have been checked.
@@ -719,7 +723,7 @@ pub(crate) fn decode_body<'a>(bytes: &'a [u8], envelope: &Envelope) -> Result<Bo
     };
     Ok(Body {
         manifest: decode_manifest(&bytes[manifest])?,
-        plan: decode_plan(&bytes[plan])?,
+        plan: decode_plan(&bytes[plan], envelope.version)?,
         weights,
         code: &bytes[code],
         ir,
@@ -751,7 +755,7 @@ fn decode_manifest(data: &[u8]) -> Result<Manifest, LoadErrorKind> {
     Ok(Manifest { inputs, outputs })
 }
 
-fn decode_plan(data: &[u8]) -> Result<Plan, LoadErrorKind> {
+fn decode_plan(data: &[u8], version: u32) -> Result<Plan, LoadErrorKind> {
     let mut r = Reader::new(data, "plan");
     let arena_size = r.u64("arena size")?;
     let n = r.count("kernel", MIN_KERNEL)?;
@@ -765,7 +769,8 @@ fn decode_plan(data: &[u8]) -> Result<Plan, LoadErrorKind> {
     let n = r.count("step", MIN_STEP)?;
     let mut steps = Vec::with_capacity(n);
     for _ in 0..n {
-        let kernel = r.u32("step kernel")?;
+        // Version 1 steps always call a kernel and store just its index.
+        let routine = if version == 1 { Routine::Kernel(r.u32("step kernel")?) } else { Routine::decode(&mut r)? };
         let tiles = r.u64("step tiles")?;
         let n_args = r.count("step argument", BUFFER_REF_LEN)?;
         let mut args = Vec::with_capacity(n_args);
@@ -785,7 +790,7 @@ fn decode_plan(data: &[u8]) -> Result<Plan, LoadErrorKind> {
         }
         let name = r.string("step name")?;
         let op_type = r.string("step op type")?;
-        steps.push(Step { kernel, tiles, args, name, op_type });
+        steps.push(Step { routine, tiles, args, name, op_type });
     }
     r.finish()?;
     Ok(Plan { arena_size, kernels, steps })
@@ -835,16 +840,31 @@ pub(crate) fn check_structure(
     }
     for (index, step) in plan.steps.iter().enumerate() {
         let name = || step.name.clone();
-        if usize::try_from(step.kernel).map_or(true, |k| k >= plan.kernels.len()) {
-            return Err(LoadErrorKind::BadKernelIndex {
-                step: index,
-                name: name(),
-                kernel: step.kernel,
-                kernels: plan.kernels.len(),
-            });
-        }
-        if i64::try_from(step.tiles).is_err() {
-            return Err(LoadErrorKind::TooManyTiles { step: index, name: name(), tiles: step.tiles });
+        match &step.routine {
+            Routine::Kernel(kernel) => {
+                if usize::try_from(*kernel).map_or(true, |k| k >= plan.kernels.len()) {
+                    return Err(LoadErrorKind::BadKernelIndex {
+                        step: index,
+                        name: name(),
+                        kernel: *kernel,
+                        kernels: plan.kernels.len(),
+                    });
+                }
+                if i64::try_from(step.tiles).is_err() {
+                    return Err(LoadErrorKind::TooManyTiles { step: index, name: name(), tiles: step.tiles });
+                }
+            }
+            Routine::Gemm(call) => {
+                let lens: Vec<u64> = step.args.iter().map(|a| a.len).collect();
+                let reason = if step.tiles != 0 {
+                    Some(format!("tiles is {}, must be 0 (the runtime tiles GEMMs itself)", step.tiles))
+                } else {
+                    call.check(&lens).err()
+                };
+                if let Some(reason) = reason {
+                    return Err(LoadErrorKind::BadRoutine { step: index, name: name(), routine: "GEMM", reason });
+                }
+            }
         }
         for (arg, buffer) in step.args.iter().enumerate() {
             let indexed = |i: u32, sizes: &[usize], base_kind| {
@@ -879,4 +899,35 @@ pub(crate) fn check_structure(
         }
     }
     Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version-1 plan: its steps store a bare kernel index where version 2 stores a routine.
+    #[test]
+    fn version_1_plans_decode_as_kernel_calls() {
+        let mut w = Writer::default();
+        w.u64(256); // arena
+        w.u64(1);
+        w.string("k0");
+        w.u64(0);
+        w.u64(16);
+        w.u64(1);
+        w.u32(0); // kernel index, no routine tag
+        w.u64(3);
+        w.u64(1);
+        w.u8(2);
+        w.u32(0);
+        w.u64(64);
+        w.u64(32);
+        w.string("onnx:n");
+        w.string("nn.relu");
+        let plan = decode_plan(&w.0, 1).unwrap();
+        assert_eq!(plan.steps[0].routine, Routine::Kernel(0));
+        assert_eq!(plan.steps[0].tiles, 3);
+        assert_eq!(plan.steps[0].args, [BufferRef { base: Base::Arena, offset: 64, len: 32 }]);
+        assert!(decode_plan(&w.0, 2).is_err(), "version 2 reads a routine tag first");
+    }
 }

@@ -32,6 +32,7 @@ pub mod gemm;
 mod host;
 mod load;
 mod pool;
+pub mod routine;
 mod session;
 mod tensor;
 
@@ -42,5 +43,6 @@ pub use format::{
 };
 pub use host::host_triple;
 pub use load::{Model, StepInfo, Trust};
+pub use routine::{GemmCall, Routine};
 pub use session::{Outputs, Session, StepTiming};
 pub use tensor::{Element, Tensor};

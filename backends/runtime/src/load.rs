@@ -11,6 +11,7 @@ use crate::buffer::AlignedBuf;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::format::{self, Manifest, Plan, TensorInfo};
 use crate::host;
+use crate::routine::Routine;
 
 /// Whether to run the native code in an artefact. Loading an artefact means executing its kernels with the
 /// rights of this process, exactly like loading a shared library, so the caller must say why the file is safe
@@ -171,8 +172,11 @@ impl Model {
         self.plan.steps.iter().map(|step| StepInfo {
             name: &step.name,
             op_type: &step.op_type,
-            // The index was checked at load time.
-            kernel: &self.plan.kernels[step.kernel as usize].name,
+            kernel: match &step.routine {
+                // The index was checked at load time.
+                Routine::Kernel(index) => &self.plan.kernels[*index as usize].name,
+                Routine::Gemm(_) => "gemm (runtime)",
+            },
             tiles: step.tiles,
         })
     }

@@ -7,8 +7,10 @@ use std::time::Instant;
 use crate::buffer::AlignedBuf;
 use crate::error::RunError;
 use crate::format::{Base, TensorInfo};
+use crate::gemm::Variant;
 use crate::load::Model;
 use crate::pool::Pool;
+use crate::routine::{self, BoundGemm, Routine};
 use crate::tensor::Tensor;
 
 /// The kernel ABI: `args[i]` is the address of the step's i-th buffer argument; the kernel does the tiles
@@ -20,6 +22,8 @@ type KernelFn = unsafe extern "C" fn(args: *const *mut u8, begin: i64, end: i64)
 pub struct Session {
     model: Model,
     kernels: Vec<KernelFn>,
+    /// For each step running the GEMM engine, the engine variant this host runs it with.
+    gemm_variants: Vec<Option<Variant>>,
     threads: usize,
     /// Steps whose buffers total fewer bytes run on the calling thread alone.
     parallel_threshold: u64,
@@ -94,7 +98,29 @@ impl Session {
                 unsafe { std::mem::transmute::<*const u8, KernelFn>(model.kernel_entry(index)) }
             })
             .collect();
-        Ok(Session { model, kernels, threads, parallel_threshold: MIN_PARALLEL_BYTES, pool, arenas: Mutex::default() })
+        let gemm_variants = model
+            .plan()
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(step, s)| match &s.routine {
+                Routine::Kernel(_) => Ok(None),
+                Routine::Gemm(call) => routine::host_variant(call).map(Some).map_err(|source| RunError::Gemm {
+                    step,
+                    name: s.name.clone(),
+                    source,
+                }),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Session {
+            model,
+            kernels,
+            gemm_variants,
+            threads,
+            parallel_threshold: MIN_PARALLEL_BYTES,
+            pool,
+            arenas: Mutex::default(),
+        })
     }
 
     /// Splits steps over the threads only when their buffers total at least `bytes` (default
@@ -203,7 +229,7 @@ impl Session {
         for (index, step) in self.model.plan().steps.iter().enumerate() {
             let step_start = Instant::now();
             // Indices and ranges were checked at load time; `wrapping_add` stays inside the base buffer.
-            let args = step
+            let args: Vec<*mut u8> = step
                 .args
                 .iter()
                 .map(|arg| {
@@ -218,10 +244,31 @@ impl Session {
                 .collect();
             // A step touching little memory finishes before woken threads would start on it.
             let bytes: u64 = step.args.iter().map(|a| a.len).sum();
-            let chunks =
-                if bytes < self.parallel_threshold { step.tiles.min(1) } else { step.tiles.min(self.threads as u64) };
-            let call = Call { kernel: self.kernels[step.kernel as usize], args, tiles: step.tiles, chunks };
-            self.pool.run(chunks as usize, &|chunk| call.run_chunk(chunk as u64));
+            let chunks_of = |tiles: u64| {
+                if bytes < self.parallel_threshold { tiles.min(1) } else { tiles.min(self.threads as u64) }
+            };
+            match &step.routine {
+                Routine::Kernel(kernel) => {
+                    let chunks = chunks_of(step.tiles);
+                    let call = Call { kernel: self.kernels[*kernel as usize], args, tiles: step.tiles, chunks };
+                    self.pool.run(chunks as usize, &|chunk| call.run_chunk(chunk as u64));
+                }
+                Routine::Gemm(call) => {
+                    let variant = self.gemm_variants[index].expect("set for every GEMM step");
+                    let gemm = BoundGemm::new(call, variant, &args).map_err(|source| RunError::Gemm {
+                        step: index,
+                        name: step.name.clone(),
+                        source,
+                    })?;
+                    let (tiles, chunks) = (gemm.tiles(), chunks_of(gemm.tiles()));
+                    self.pool.run(chunks as usize, &|chunk| {
+                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+                        // SAFETY: the call was checked at load time against the buffers, which are live for
+                        // the run; the chunks are disjoint.
+                        unsafe { gemm.run_tiles(begin as u64, end as u64) };
+                    });
+                }
+            }
             if let Some(timings) = timings.as_deref_mut() {
                 let start_ns = u64::try_from(step_start.duration_since(start).as_nanos()).unwrap_or(u64::MAX);
                 timings.push(StepTiming { step: index, start_ns, duration_ns: elapsed_ns(step_start) });

@@ -5,7 +5,7 @@ mod common;
 
 use common::{artefact, read_u64, reseal, section_entry, section_offset, write_u32, write_u64};
 use msc_runtime::{
-    Artefact, Base, DType, FORMAT_VERSION, LoadErrorKind, MAGIC, Model, TensorInfo, Trust, verified_hash,
+    Artefact, Base, DType, FORMAT_VERSION, LoadErrorKind, MAGIC, Model, Routine, TensorInfo, Trust, verified_hash,
 };
 
 const MANIFEST: u32 = 1;
@@ -205,7 +205,7 @@ fn newer_and_zero_versions_are_rejected() {
     }
     let message = edited_error(|b| write_u32(b, 8, 7)).to_string();
     assert!(
-        message.starts_with("unsupported artefact format version 7; this runtime reads versions 1 to 1"),
+        message.starts_with("unsupported artefact format version 7; this runtime reads versions 1 to 2"),
         "{message}"
     );
 }
@@ -322,7 +322,7 @@ fn kernels_must_lie_in_the_code() {
 
 #[test]
 fn steps_must_call_existing_kernels_with_abi_sized_tile_counts() {
-    let kind = structural_error(|a| a.plan.steps[3].kernel = 4);
+    let kind = structural_error(|a| a.plan.steps[3].routine = Routine::Kernel(4));
     assert!(matches!(kind, LoadErrorKind::BadKernelIndex { step: 3, kernel: 4, kernels: 4, .. }), "{kind:?}");
     let kind = structural_error(|a| a.plan.steps[0].tiles = i64::MAX as u64 + 1);
     assert!(matches!(kind, LoadErrorKind::TooManyTiles { step: 0, .. }), "{kind:?}");

@@ -4,7 +4,7 @@
 //! so it favours plainness and checks every access: an out-of-bounds load or store is an error
 //! naming the op, not undefined behaviour.
 
-use crate::{arith, kernel, memref, scf};
+use crate::{arith, gemm, kernel, memref, scf};
 use msc_ir::{Attribute, BlockId, Context, ElementType, MemRefType, OpId, OpRef, Type, Value};
 use std::collections::HashMap;
 
@@ -98,11 +98,33 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
             let tiles = op.int("tiles")?;
             run_kernel_on(ctx, kernel, &args, buffers, 0, tiles)
                 .map_err(|e| format!("in kernel @{callee} ({}): {e}", op.loc()))?;
+        } else if name == gemm::GEMM.name {
+            run_gemm(op, &env, buffers).map_err(|e| format!("in kernel.gemm ({}): {e}", op.loc()))?;
         } else if name == msc_builtin::RETURN.name {
             break;
         } else {
             return Err(format!("'{name}' cannot appear in a schedule function"));
         }
+    }
+    Ok(())
+}
+
+/// Runs a `kernel.gemm` through [`gemm::evaluate`] on copies of its operands' bytes, then writes C back.
+fn run_gemm(op: OpRef<'_>, env: &HashMap<Value, BufRef>, buffers: &mut [Vec<u8>]) -> Result<(), String> {
+    let call = gemm::call_of(op)?;
+    let places: Vec<&BufRef> = op.operands().iter().map(|v| &env[v]).collect();
+    let mut operands = Vec::with_capacity(places.len());
+    for place in &places {
+        let len = place.ty.size_in_bytes().ok_or("operand too large")? as usize;
+        let bytes = buffers[place.buffer].get(place.offset..place.offset + len).ok_or("operand outside its buffer")?;
+        operands
+            .push(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect::<Vec<f32>>());
+    }
+    gemm::evaluate(&call, &mut operands)?;
+    let c = places[2];
+    let out = &mut buffers[c.buffer][c.offset..];
+    for (slot, v) in out.chunks_exact_mut(4).zip(&operands[2]) {
+        slot.copy_from_slice(&v.to_le_bytes());
     }
     Ok(())
 }

@@ -4,13 +4,15 @@
 //! - [`math`]: transcendental and rounding functions (MLIR's `math`).
 //! - [`scf`]: `for`, `if`, `yield` (MLIR's `scf`).
 //! - [`memref`]: `load`, `store`, `alloc` on statically shaped buffers (MLIR's `memref`).
-//! - [`kernel`]: the program around kernels: weights, views and launches.
+//! - [`kernel`]: the program around kernels: weights, views and launches; [`gemm`]: `kernel.gemm`, a call
+//!   of the runtime's GEMM engine.
 //!
 //! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
 //! lowering and the code generators are checked against.
 
 pub mod arith;
 pub mod build;
+pub mod gemm;
 pub mod interp;
 pub mod kernel;
 pub mod math;
@@ -29,7 +31,9 @@ pub fn register(registry: &mut Registry) -> Result<(), String> {
         ("math", "transcendental and rounding functions on float scalars", math::ops),
         ("scf", "structured control flow: counted loops and conditionals", scf::ops),
         ("memref", "loads, stores and allocation of statically shaped buffers", memref::ops),
-        ("kernel", "weights, buffer views and kernel launches of a lowered program", kernel::ops),
+        ("kernel", "weights, buffer views, kernel launches and runtime GEMM calls of a lowered program", || {
+            kernel::ops().into_iter().chain(gemm::ops()).collect()
+        }),
     ];
     for (name, summary, ops) in dialects {
         registry.register(Dialect {

@@ -36,7 +36,8 @@ pub struct CompileArgs {
     /// Print a pass timing report.
     #[arg(long)]
     time_passes: bool,
-    /// Also write an ELF object file with the kernels, the weights and `msc_model_run`.
+    /// Also write an ELF object file with the kernels, the weights and `msc_model_run` (the whole model then
+    /// compiles to generated code, without the runtime's GEMM engine).
     #[arg(long, value_name = "FILE")]
     emit_object: Option<PathBuf>,
     /// Store the lowered IR in the artefact (for inspection).
@@ -55,6 +56,7 @@ pub fn run(args: CompileArgs) -> Result<ExitCode, String> {
         print_ir_after_all: args.print_ir_after_all,
         time_passes: args.time_passes,
         embed_ir: args.embed_ir,
+        standalone_code: args.emit_object.is_some(),
     };
     let interactive = std::io::stderr().is_terminal();
     let mut progress = |phase: &str| {

@@ -12,6 +12,7 @@
 
 mod conv;
 mod elementwise;
+mod gemm;
 mod indexing;
 mod linalg;
 mod misc;
@@ -33,13 +34,34 @@ use std::collections::HashMap;
 pub const INFO: PassInfo = PassInfo {
     name: "lower-to-kernel",
     summary: "Bufferize nn functions and lower their ops to kernel functions and launches",
-    create: |options| {
+    create: |mut options| {
+        let gemm = match options.take::<String>("gemm")?.as_deref() {
+            None | Some("engine") => GemmLowering::Engine,
+            Some("loops") => GemmLowering::Loops,
+            Some(other) => return Err(format!("lower-to-kernel: `gemm={other}`: expected `engine` or `loops`")),
+        };
         options.finish("lower-to-kernel")?;
-        Ok(Box::new(LowerToKernel))
+        Ok(Box::new(LowerToKernel(LowerOptions { gemm })))
     },
 };
 
-struct LowerToKernel;
+/// How the pass lowers GEMM-shaped ops (f32 matmul, gemm, conv).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GemmLowering {
+    /// `kernel.gemm` calls of the runtime's GEMM engine (pass option `gemm=engine`, the default).
+    #[default]
+    Engine,
+    /// Plain loops, for code that must run without the runtime, e.g. linked objects (`gemm=loops`).
+    Loops,
+}
+
+/// The pass's options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LowerOptions {
+    pub gemm: GemmLowering,
+}
+
+struct LowerToKernel(LowerOptions);
 
 impl Pass for LowerToKernel {
     fn name(&self) -> &'static str {
@@ -47,16 +69,16 @@ impl Pass for LowerToKernel {
     }
 
     fn run(&mut self, ctx: &mut Context, root: OpId) -> Result<(), Vec<Diagnostic>> {
-        lower_module(ctx, root)
+        lower_module(ctx, root, self.0)
     }
 }
 
 /// Lowers every function of `module` (see the module docs).
-pub fn lower_module(ctx: &mut Context, module: OpId) -> Result<(), Vec<Diagnostic>> {
+pub fn lower_module(ctx: &mut Context, module: OpId, options: LowerOptions) -> Result<(), Vec<Diagnostic>> {
     let body = msc_builtin::body(ctx, module);
     let funcs: Vec<OpId> = ctx.block_ops(body).filter(|&op| ctx.op(op).name() == func::FUNC.name).collect();
     for f in funcs {
-        lower_function(ctx, module, f)?;
+        lower_function(ctx, module, f, options)?;
     }
     Ok(())
 }
@@ -192,6 +214,16 @@ impl<'a> Lowering<'a> {
         Ok(self.insert(state, ty))
     }
 
+    /// Adds a call of the runtime's GEMM engine on `buffers` (A, B, C, then bias and residual as `call` says).
+    pub fn gemm(&mut self, call: &msc_runtime::GemmCall, buffers: &[Value]) {
+        let mut state = msc_ir::OpState::new(&msc_kernel::gemm::GEMM, self.loc());
+        state.operands = buffers.to_vec();
+        for (name, value) in msc_kernel::gemm::attributes_of(call) {
+            state.attrs.insert(name.to_string(), value);
+        }
+        Builder::at_end(self.ctx, self.schedule).insert(state).expect("kernel.gemm has no results");
+    }
+
     /// Adds a kernel function on `buffers` (its name derived from `hint`), fills it with
     /// `body`, and launches it over `tiles` tiles.
     pub fn launch(
@@ -262,7 +294,7 @@ pub(crate) fn copy(l: &mut Lowering<'_>, src: Value, dst: Value) {
     });
 }
 
-fn lower_function(ctx: &mut Context, module: OpId, f: OpId) -> Result<(), Vec<Diagnostic>> {
+fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOptions) -> Result<(), Vec<Diagnostic>> {
     let sig = func::signature(ctx.op(f)).map_err(|e| vec![Diagnostic::at(ctx, f, e)])?;
     let name = ctx.op(f).string("sym_name").map_err(|e| vec![Diagnostic::at(ctx, f, e)])?;
     let old_body = msc_builtin::body(ctx, f);
@@ -348,7 +380,8 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId) -> Result<(), Vec<Di
         let lower = table[view.name()];
         let outputs = results.iter().map(|r| in_place.get(r).copied()).collect();
         let mut l = Lowering { ctx, module, op, schedule, buffers: &buffers, outputs, kernel_count: &mut kernel_count };
-        let produced = lower(&mut l).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
+        let engine = (options.gemm == GemmLowering::Engine).then(|| gemm::lower(&mut l)).flatten();
+        let produced = engine.unwrap_or_else(|| lower(&mut l)).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
         if produced.len() != results.len() {
             let msg = format!("lowering gave {} buffers for {} results", produced.len(), results.len());
             return Err(vec![Diagnostic::at(ctx, op, msg)]);

@@ -5,6 +5,7 @@
 use msc_ir::verifier::verify;
 use msc_ir::{Context, PrintOptions, Registry, parse_source, print_op};
 use msc_nn_kernels::{Data, Tensor};
+use msc_passes::lower_to_kernel::{GemmLowering, LowerOptions};
 use std::sync::Arc;
 
 pub fn registry() -> Arc<Registry> {
@@ -17,13 +18,19 @@ pub fn registry() -> Arc<Registry> {
 /// interpreter, lowers the module, verifies it, runs the lowered `@f` with the kernel-level
 /// interpreter (outputs start as garbage, so a kernel relying on zeroed outputs fails), and
 /// checks the outputs agree: integers and booleans exactly, floats within `tol * (1 + |expected|)`
-/// (0: bit-exact), NaN matching NaN. Returns the lowered IR text.
+/// (0: bit-exact), NaN matching NaN. GEMM-shaped ops are checked both as `kernel.gemm` calls and as
+/// loops. Returns the lowered IR text (with `kernel.gemm` calls).
 pub fn check_within(src: &str, inputs: &[Tensor], tol: f64) -> String {
+    check_lowering(src, inputs, tol, GemmLowering::Loops);
+    check_lowering(src, inputs, tol, GemmLowering::Engine)
+}
+
+fn check_lowering(src: &str, inputs: &[Tensor], tol: f64, gemm: GemmLowering) -> String {
     let mut ctx = Context::new(registry());
     let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}\n{src}"))[0];
     let func = ctx.block_ops(msc_builtin::body(&ctx, module)).next().unwrap();
     let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, module)
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, module, LowerOptions { gemm })
         .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
     let text = print_op(&ctx, module, &PrintOptions::default());
     verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
@@ -53,7 +60,7 @@ pub fn check(src: &str, inputs: &[Tensor]) -> String {
 pub fn check_error(src: &str, message: &str) {
     let mut ctx = Context::new(registry());
     let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}"))[0];
-    let errors = msc_passes::lower_to_kernel::lower_module(&mut ctx, module).unwrap_err();
+    let errors = msc_passes::lower_to_kernel::lower_module(&mut ctx, module, LowerOptions::default()).unwrap_err();
     let text = errors.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
     assert!(text.contains(message), "{text}");
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset of the fixtures")]
 
-use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Step, TensorInfo};
+use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Routine, Step, TensorInfo};
 
 /// `y[i] = x[i] + 1.0f` for i in [begin, end); args: x, y.
 ///
@@ -119,7 +119,7 @@ pub fn artefact() -> Artefact {
         code.extend_from_slice(&[0xcc; 5]); // int3 padding between kernels
     }
     let step = |name: &str, op_type: &str, kernel: u32, tiles: u64, args: Vec<BufferRef>| Step {
-        kernel,
+        routine: Routine::Kernel(kernel),
         tiles,
         args,
         name: name.into(),

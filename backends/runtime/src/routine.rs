@@ -1,0 +1,583 @@
+//! What a plan step runs: a compiled kernel, or a routine built into the runtime (today: the fp32 GEMM
+//! engine, described by a [`GemmCall`]). This file holds the descriptors, their encoding in the plan section,
+//! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
+//! call to one run's buffers and to the engine ([`BoundGemm`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::LoadErrorKind;
+use crate::format::{Reader, Writer};
+pub use crate::gemm::Activation;
+use crate::gemm::{self, Gemm, GemmError, OperandA, OperandB, Problem, Variant};
+
+/// What a step runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Routine {
+    /// The compiled kernel with this index in [`Plan::kernels`](crate::Plan::kernels).
+    Kernel(u32),
+    /// The runtime's GEMM engine. The step's arguments are `a, b, c`, then the bias if
+    /// [`GemmCall::bias`] is not [`Bias::None`], then the residual if [`GemmCall::residual_ld`] is set;
+    /// all hold `f32`. The runtime chooses the tiling, so the step's `tiles` is 0 in the file.
+    Gemm(Box<GemmCall>),
+}
+
+/// `C = act(alpha·A·B + bias + residual)` for an `m x n` C, repeated over the batch levels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GemmCall {
+    pub m: u64,
+    pub n: u64,
+    pub k: u64,
+    /// How A (`m x k`) is stored; [`Source::Im2col`] is not allowed for A.
+    pub a: Source,
+    /// How B (`k x n`) is stored.
+    pub b: Source,
+    /// Elements between consecutive rows of C (C's columns are contiguous).
+    pub ldc: u64,
+    /// Nested batch loops, outermost first: each level repeats the product `count` times, moving every
+    /// operand by its stride (in elements; 0 broadcasts the operand).
+    pub batch: Vec<BatchLevel>,
+    pub alpha: f32,
+    pub bias: Bias,
+    /// Elements between consecutive rows of the residual (added to C before the activation), if any.
+    pub residual_ld: Option<u64>,
+    pub activation: Activation,
+}
+
+/// The layout of a GEMM input operand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Element `(i, j)` at `i·row + j·col`.
+    Strided { row: u64, col: u64 },
+    /// Pre-packed into panels of `width` rows of A (or columns of B): panel `p` holds, for every `k` in order,
+    /// the `width` elements of its rows (columns) at that `k`, zero-padded past the matrix edge; panels follow
+    /// each other. This is the GEMM engine's packing layout; `width` must be one its kernels use.
+    Packed { width: u32 },
+    /// B as the implicit im2col matrix of one NCHW image (B only): row `(c, ky, kx)`, column `(oy, ox)`.
+    Im2col(Conv2d),
+}
+
+/// The geometry of a 2-D convolution over one `channels x height x width` image, for [`Source::Im2col`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conv2d {
+    pub channels: u64,
+    pub height: u64,
+    pub width: u64,
+    /// Kernel height and width.
+    pub kernel: [u64; 2],
+    pub stride: [u64; 2],
+    pub dilation: [u64; 2],
+    /// Zero padding before the first row and column (the padding after is implied by the output size).
+    pub pad: [u64; 2],
+    /// Output height and width.
+    pub out: [u64; 2],
+}
+
+/// One batch level of a [`GemmCall`]: strides in elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLevel {
+    pub count: u64,
+    pub a: u64,
+    pub b: u64,
+    pub c: u64,
+    pub bias: u64,
+    pub residual: u64,
+}
+
+/// How the bias is broadcast over C.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bias {
+    None,
+    /// One value per row (`m` values): a convolution's per-channel bias.
+    PerRow,
+    /// One value per column (`n` values): a dense layer's bias.
+    PerColumn,
+}
+
+impl Source {
+    /// How many elements of its buffer an operand of `rows x cols` in this layout spans (0 if empty).
+    fn span(&self, rows: u64, cols: u64, packs_rows: bool) -> Option<u64> {
+        if rows == 0 || cols == 0 {
+            return Some(0);
+        }
+        match *self {
+            Source::Strided { row, col } => {
+                (rows - 1).checked_mul(row)?.checked_add((cols - 1).checked_mul(col)?)?.checked_add(1)
+            }
+            Source::Packed { width } => {
+                let (panelled, other) = if packs_rows { (rows, cols) } else { (cols, rows) };
+                panelled.div_ceil(width.into()).checked_mul(width.into())?.checked_mul(other)
+            }
+            Source::Im2col(conv) => conv.channels.checked_mul(conv.height)?.checked_mul(conv.width),
+        }
+    }
+}
+
+impl GemmCall {
+    /// The number of buffer arguments a step running this call takes.
+    pub fn num_args(&self) -> usize {
+        3 + usize::from(self.bias != Bias::None) + usize::from(self.residual_ld.is_some())
+    }
+
+    /// Checks the call is well formed and every element it touches lies inside buffers of `arg_lens` bytes.
+    pub fn check(&self, arg_lens: &[u64]) -> Result<(), String> {
+        if arg_lens.len() != self.num_args() {
+            return Err(format!("a GEMM step takes {} buffers, this one has {}", self.num_args(), arg_lens.len()));
+        }
+        if matches!(self.a, Source::Im2col(_)) {
+            return Err("A cannot be an im2col view".into());
+        }
+        for (what, source) in [("A", &self.a), ("B", &self.b)] {
+            if let Source::Packed { width } = source
+                && !(1..=64).contains(width)
+            {
+                return Err(format!("{what} is packed in panels of {width}, outside 1..=64"));
+            }
+        }
+        if let Source::Im2col(c) = self.b {
+            let valid = c.kernel.iter().chain(&c.stride).chain(&c.dilation).all(|&v| v > 0);
+            let k = c.channels.checked_mul(c.kernel[0]).and_then(|v| v.checked_mul(c.kernel[1]));
+            let n = c.out[0].checked_mul(c.out[1]);
+            if !valid || k != Some(self.k) || n != Some(self.n) {
+                return Err(format!("the im2col geometry {c:?} does not give a {} x {} B", self.k, self.n));
+            }
+        }
+        if self.n > self.ldc || self.residual_ld.is_some_and(|ld| self.n > ld) {
+            return Err("a row stride is shorter than a row".into());
+        }
+        let empty = self.m == 0 || self.n == 0 || self.batch.iter().any(|l| l.count == 0);
+        let bias_len = match self.bias {
+            Bias::None => 0,
+            Bias::PerRow => self.m,
+            Bias::PerColumn => self.n,
+        };
+        let residual_span = self.residual_ld.map(|ld| Source::Strided { row: ld, col: 1 }.span(self.m, self.n, true));
+        let operands = [
+            ("A", Some(self.a.span(self.m, self.k, true)), (|l| l.a) as fn(&BatchLevel) -> u64),
+            ("B", Some(self.b.span(self.k, self.n, false)), |l| l.b),
+            ("C", Some(Source::Strided { row: self.ldc, col: 1 }.span(self.m, self.n, true)), |l| l.c),
+            ("the bias", (self.bias != Bias::None).then_some(Some(bias_len)), |l| l.bias),
+            ("the residual", residual_span, |l| l.residual),
+        ];
+        let present = operands.into_iter().filter_map(|(what, span, stride)| Some((what, span?, stride)));
+        for ((what, span, stride), &len) in present.zip(arg_lens) {
+            let batch_span = self
+                .batch
+                .iter()
+                .try_fold(0u64, |acc, l| acc.checked_add(l.count.checked_sub(1)?.checked_mul(stride(l))?));
+            let needed =
+                if empty { Some(0) } else { span.zip(batch_span).and_then(|(s, b)| s.checked_add(b)?.checked_mul(4)) };
+            if needed.is_none_or(|bytes| bytes > len) {
+                return Err(format!("{what} needs more than its {len}-byte buffer"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The text form the compiler's IR uses: `relu`, `clip 0 6`, `leaky_relu 0.1`, ... (the `nn` epilogue step
+/// names); [`str::parse`] reads it back.
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Activation::None => f.write_str("none"),
+            Activation::Relu => f.write_str("relu"),
+            Activation::Clip { lo, hi } => write!(f, "clip {lo} {hi}"),
+            Activation::LeakyRelu { alpha } => write!(f, "leaky_relu {alpha}"),
+            Activation::Sigmoid => f.write_str("sigmoid"),
+            Activation::Tanh => f.write_str("tanh"),
+            Activation::Silu => f.write_str("silu"),
+            Activation::Gelu => f.write_str("gelu"),
+            Activation::HardSwish => f.write_str("hard_swish"),
+        }
+    }
+}
+
+impl FromStr for Activation {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Activation, String> {
+        let tokens: Vec<&str> = s.split_whitespace().collect();
+        let number = |i: usize| -> Result<f32, String> {
+            tokens.get(i).ok_or(format!("`{s}` needs a parameter"))?.parse().map_err(|_| format!("bad number in `{s}`"))
+        };
+        let activation = match tokens.first().copied().unwrap_or("") {
+            "none" => Activation::None,
+            "relu" => Activation::Relu,
+            "clip" => Activation::Clip { lo: number(1)?, hi: number(2)? },
+            "leaky_relu" => Activation::LeakyRelu { alpha: number(1)? },
+            "sigmoid" => Activation::Sigmoid,
+            "tanh" => Activation::Tanh,
+            "silu" => Activation::Silu,
+            "gelu" => Activation::Gelu,
+            "hard_swish" => Activation::HardSwish,
+            _ => return Err(format!("`{s}` is not a GEMM activation")),
+        };
+        if activation.to_string().split_whitespace().count() != tokens.len() {
+            return Err(format!("`{s}` has extra tokens"));
+        }
+        Ok(activation)
+    }
+}
+
+/// The text form the compiler's IR uses: `strided 64 1`, `packed 16`,
+/// `im2col 3x32x32 k3x3 s1x1 d1x1 p1x1 o32x32`; [`str::parse`] reads it back.
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Strided { row, col } => write!(f, "strided {row} {col}"),
+            Source::Packed { width } => write!(f, "packed {width}"),
+            Source::Im2col(c) => write!(
+                f,
+                "im2col {}x{}x{} k{}x{} s{}x{} d{}x{} p{}x{} o{}x{}",
+                c.channels,
+                c.height,
+                c.width,
+                c.kernel[0],
+                c.kernel[1],
+                c.stride[0],
+                c.stride[1],
+                c.dilation[0],
+                c.dilation[1],
+                c.pad[0],
+                c.pad[1],
+                c.out[0],
+                c.out[1]
+            ),
+        }
+    }
+}
+
+impl FromStr for Source {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Source, String> {
+        let bad = || {
+            format!("`{s}` is not a GEMM operand layout (strided R C, packed W, im2col CxHxW kHxW sHxW dHxW pHxW oHxW)")
+        };
+        let tokens: Vec<&str> = s.split_whitespace().collect();
+        let dims = |token: &str, prefix: &str| -> Result<Vec<u64>, String> {
+            let rest = token.strip_prefix(prefix).ok_or_else(bad)?;
+            rest.split('x').map(|d| d.parse().map_err(|_| bad())).collect()
+        };
+        let pair = |i: usize, prefix: &str| -> Result<[u64; 2], String> {
+            <[u64; 2]>::try_from(dims(tokens.get(i).ok_or_else(bad)?, prefix)?).map_err(|_| bad())
+        };
+        match tokens.as_slice() {
+            ["strided", row, col] => {
+                Ok(Source::Strided { row: row.parse().map_err(|_| bad())?, col: col.parse().map_err(|_| bad())? })
+            }
+            ["packed", width] => Ok(Source::Packed { width: width.parse().map_err(|_| bad())? }),
+            ["im2col", image, _, _, _, _, _] => {
+                let [channels, height, width] = <[u64; 3]>::try_from(dims(image, "")?).map_err(|_| bad())?;
+                Ok(Source::Im2col(Conv2d {
+                    channels,
+                    height,
+                    width,
+                    kernel: pair(2, "k")?,
+                    stride: pair(3, "s")?,
+                    dilation: pair(4, "d")?,
+                    pad: pair(5, "p")?,
+                    out: pair(6, "o")?,
+                }))
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Routine {
+    /// Writes the routine: tag 0 and the kernel index, or tag 1 and the GEMM call.
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        match self {
+            Routine::Kernel(index) => {
+                w.u8(0);
+                w.u32(*index);
+            }
+            Routine::Gemm(call) => {
+                w.u8(1);
+                call.encode(w);
+            }
+        }
+    }
+
+    pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Routine, LoadErrorKind> {
+        match r.u8("step routine")? {
+            0 => Ok(Routine::Kernel(r.u32("step kernel")?)),
+            1 => Ok(Routine::Gemm(Box::new(GemmCall::decode(r)?))),
+            tag => Err(r.error(format!("unknown step routine {tag}"))),
+        }
+    }
+}
+
+impl GemmCall {
+    fn encode(&self, w: &mut Writer) {
+        for v in [self.m, self.n, self.k] {
+            w.u64(v);
+        }
+        for source in [&self.a, &self.b] {
+            match *source {
+                Source::Strided { row, col } => {
+                    w.u8(0);
+                    w.u64(row);
+                    w.u64(col);
+                }
+                Source::Packed { width } => {
+                    w.u8(1);
+                    w.u32(width);
+                }
+                Source::Im2col(c) => {
+                    w.u8(2);
+                    let fields = [c.channels, c.height, c.width].into_iter();
+                    for v in fields.chain(c.kernel).chain(c.stride).chain(c.dilation).chain(c.pad).chain(c.out) {
+                        w.u64(v);
+                    }
+                }
+            }
+        }
+        w.u64(self.ldc);
+        w.u64(self.batch.len() as u64);
+        for l in &self.batch {
+            for v in [l.count, l.a, l.b, l.c, l.bias, l.residual] {
+                w.u64(v);
+            }
+        }
+        w.u32(self.alpha.to_bits());
+        w.u8(match self.bias {
+            Bias::None => 0,
+            Bias::PerRow => 1,
+            Bias::PerColumn => 2,
+        });
+        // 0 is no residual: a real row stride is at least n >= 1.
+        w.u64(self.residual_ld.unwrap_or(0));
+        let (code, params) = match self.activation {
+            Activation::None => (0, [0.0, 0.0]),
+            Activation::Relu => (1, [0.0, 0.0]),
+            Activation::Clip { lo, hi } => (2, [lo, hi]),
+            Activation::LeakyRelu { alpha } => (3, [alpha, 0.0]),
+            Activation::Sigmoid => (4, [0.0, 0.0]),
+            Activation::Tanh => (5, [0.0, 0.0]),
+            Activation::Silu => (6, [0.0, 0.0]),
+            Activation::Gelu => (7, [0.0, 0.0]),
+            Activation::HardSwish => (8, [0.0, 0.0]),
+        };
+        w.u8(code);
+        for p in params {
+            w.u32(p.to_bits());
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<GemmCall, LoadErrorKind> {
+        let [m, n, k] = [r.u64("gemm m")?, r.u64("gemm n")?, r.u64("gemm k")?];
+        let source = |r: &mut Reader<'_>, what: &str| -> Result<Source, LoadErrorKind> {
+            match r.u8(what)? {
+                0 => Ok(Source::Strided { row: r.u64(what)?, col: r.u64(what)? }),
+                1 => Ok(Source::Packed { width: r.u32(what)? }),
+                2 => {
+                    let mut v = [0u64; 13];
+                    for x in &mut v {
+                        *x = r.u64(what)?;
+                    }
+                    Ok(Source::Im2col(Conv2d {
+                        channels: v[0],
+                        height: v[1],
+                        width: v[2],
+                        kernel: [v[3], v[4]],
+                        stride: [v[5], v[6]],
+                        dilation: [v[7], v[8]],
+                        pad: [v[9], v[10]],
+                        out: [v[11], v[12]],
+                    }))
+                }
+                tag => Err(r.error(format!("unknown {what} layout {tag}"))),
+            }
+        };
+        let a = source(r, "gemm A")?;
+        let b = source(r, "gemm B")?;
+        let ldc = r.u64("gemm ldc")?;
+        let levels = r.count("gemm batch level", 6 * 8)?;
+        let mut batch = Vec::with_capacity(levels);
+        for _ in 0..levels {
+            let mut v = [0u64; 6];
+            for x in &mut v {
+                *x = r.u64("gemm batch level")?;
+            }
+            batch.push(BatchLevel { count: v[0], a: v[1], b: v[2], c: v[3], bias: v[4], residual: v[5] });
+        }
+        let alpha = f32::from_bits(r.u32("gemm alpha")?);
+        let bias = match r.u8("gemm bias")? {
+            0 => Bias::None,
+            1 => Bias::PerRow,
+            2 => Bias::PerColumn,
+            tag => return Err(r.error(format!("unknown gemm bias kind {tag}"))),
+        };
+        let residual_ld = Some(r.u64("gemm residual stride")?).filter(|&ld| ld != 0);
+        let code = r.u8("gemm activation")?;
+        let [p, q] = [f32::from_bits(r.u32("gemm activation")?), f32::from_bits(r.u32("gemm activation")?)];
+        let activation = match code {
+            0 => Activation::None,
+            1 => Activation::Relu,
+            2 => Activation::Clip { lo: p, hi: q },
+            3 => Activation::LeakyRelu { alpha: p },
+            4 => Activation::Sigmoid,
+            5 => Activation::Tanh,
+            6 => Activation::Silu,
+            7 => Activation::Gelu,
+            8 => Activation::HardSwish,
+            tag => return Err(r.error(format!("unknown gemm activation {tag}"))),
+        };
+        Ok(GemmCall { m, n, k, a, b, ldc, batch, alpha, bias, residual_ld, activation })
+    }
+}
+
+/// The engine variant whose panel widths a compilation for a CPU with `cpu_features` packs weights for: the
+/// fastest SIMD variant those features allow (the artefact must then require its features), else the generic
+/// kernel's shape.
+pub fn packing_variant(cpu_features: &[String]) -> Variant {
+    let has = |v: &Variant| v.required_features().iter().all(|f| cpu_features.iter().any(|c| c == f));
+    [Variant::AVX512, Variant::AVX2, Variant::NEON]
+        .into_iter()
+        .find(has)
+        .unwrap_or_else(|| Variant::generic(4, 8).expect("a valid generic shape"))
+}
+
+/// The variant this host runs `call` with: the fastest one whose panel widths fit the call's packed operands,
+/// else a generic kernel of those widths.
+pub(crate) fn host_variant(call: &GemmCall) -> Result<Variant, GemmError> {
+    let width = |s: &Source| match s {
+        Source::Packed { width } => Some(*width as usize),
+        _ => None,
+    };
+    let (mr, nr) = (width(&call.a), width(&call.b));
+    let fits = |v: &Variant| mr.is_none_or(|w| w == v.mr()) && nr.is_none_or(|w| w == v.nr());
+    match Variant::available_on_host().into_iter().find(fits) {
+        Some(v) => Ok(v),
+        None => Variant::generic(mr.unwrap_or(4), nr.unwrap_or(8)),
+    }
+}
+
+/// A GEMM step bound to one run's buffers: the batch entries' products, their tiles numbered entry-major.
+pub(crate) struct BoundGemm<'a> {
+    call: &'a GemmCall,
+    variant: Variant,
+    args: &'a [*mut u8],
+    entries: u64,
+    tiles_per_entry: usize,
+}
+
+// SAFETY: the pointers are dereferenced only by the engine's tiles, which write disjoint parts of C.
+unsafe impl Sync for BoundGemm<'_> {}
+
+impl<'a> BoundGemm<'a> {
+    /// Binds `call` (checked at load time against the buffers' lengths) to `args`, its buffers' addresses.
+    pub(crate) fn new(call: &'a GemmCall, variant: Variant, args: &'a [*mut u8]) -> Result<BoundGemm<'a>, GemmError> {
+        let entries = call.batch.iter().map(|l| l.count).product();
+        let mut bound = BoundGemm { call, variant, args, entries, tiles_per_entry: 0 };
+        if entries > 0 {
+            bound.tiles_per_entry = bound.entry(0)?.tiles();
+        }
+        Ok(bound)
+    }
+
+    /// Independent tiles over all batch entries.
+    pub(crate) fn tiles(&self) -> u64 {
+        self.entries * self.tiles_per_entry as u64
+    }
+
+    /// The engine's problem for batch entry `index` (innermost level varying fastest).
+    fn entry(&self, index: u64) -> Result<Gemm, GemmError> {
+        let call = self.call;
+        let mut offsets = [0u64; 5];
+        let mut rest = index;
+        for level in call.batch.iter().rev() {
+            let i = rest % level.count;
+            rest /= level.count;
+            for (offset, stride) in offsets.iter_mut().zip([level.a, level.b, level.c, level.bias, level.residual]) {
+                *offset += i * stride;
+            }
+        }
+        let [a, b, c, bias, residual] = offsets.map(|o| o as usize);
+        let at = |arg: usize, offset: usize| self.args[arg].cast::<f32>().wrapping_add(offset);
+        let strided = |ptr: *const f32, row: u64, col: u64| gemm::Strided {
+            ptr,
+            row_stride: row as usize,
+            col_stride: col as usize,
+        };
+        let a = match call.a {
+            Source::Strided { row, col } => OperandA::Strided(strided(at(0, a), row, col)),
+            Source::Packed { width } => OperandA::Packed(gemm::Packed { ptr: at(0, a), width: width as usize }),
+            Source::Im2col(_) => unreachable!("rejected at load time"),
+        };
+        let b = match call.b {
+            Source::Strided { row, col } => OperandB::Strided(strided(at(1, b), row, col)),
+            Source::Packed { width } => OperandB::Packed(gemm::Packed { ptr: at(1, b), width: width as usize }),
+            Source::Im2col(conv) => OperandB::Im2col(gemm::Im2col {
+                image: at(1, b),
+                conv: gemm::ConvGeometry {
+                    channels: conv.channels as usize,
+                    height: conv.height as usize,
+                    width: conv.width as usize,
+                    kernel_h: conv.kernel[0] as usize,
+                    kernel_w: conv.kernel[1] as usize,
+                    stride_h: conv.stride[0] as usize,
+                    stride_w: conv.stride[1] as usize,
+                    dilation_h: conv.dilation[0] as usize,
+                    dilation_w: conv.dilation[1] as usize,
+                    pad_top: conv.pad[0] as usize,
+                    pad_left: conv.pad[1] as usize,
+                    out_h: conv.out[0] as usize,
+                    out_w: conv.out[1] as usize,
+                },
+            }),
+        };
+        let bias = match call.bias {
+            Bias::None => gemm::Bias::None,
+            Bias::PerRow => gemm::Bias::PerRow(at(3, bias)),
+            Bias::PerColumn => gemm::Bias::PerCol(at(3, bias)),
+        };
+        let residual_arg = if call.bias == Bias::None { 3 } else { 4 };
+        let residual =
+            call.residual_ld.map(|ld| gemm::Residual { ptr: at(residual_arg, residual), row_stride: ld as usize });
+        let problem = Problem {
+            m: call.m as usize,
+            n: call.n as usize,
+            k: call.k as usize,
+            a,
+            b,
+            c: at(2, c),
+            ldc: call.ldc as usize,
+            epilogue: gemm::Epilogue { alpha: call.alpha, bias, residual, activation: call.activation },
+        };
+        Gemm::new(self.variant, problem)
+    }
+
+    /// Runs tiles `[begin, end)` on this thread.
+    ///
+    /// # Safety
+    /// The buffers must be live and as long as the load-time check required; calls running at the same time
+    /// must be given disjoint tile ranges.
+    pub(crate) unsafe fn run_tiles(&self, begin: u64, end: u64) {
+        let per = self.tiles_per_entry as u64;
+        let mut tile = begin;
+        while tile < end {
+            let entry = tile / per;
+            let stop = end.min((entry + 1) * per);
+            let gemm = self.entry(entry).expect("every entry has the shape of entry 0, which was accepted");
+            SCRATCH.with_borrow_mut(|scratch| {
+                if scratch.len() < gemm.scratch_len() {
+                    scratch.resize(gemm.scratch_len(), 0.0);
+                }
+                let range = (tile - entry * per) as usize..(stop - entry * per) as usize;
+                // SAFETY: forwarded contract: every element the call describes lies in its buffers (checked at
+                // load time) and C overlaps no input (the compiler's memory plan keeps them apart).
+                unsafe { gemm.run_tiles(range, scratch) }.expect("the range lies inside this entry's tiles");
+            });
+            tile = stop;
+        }
+    }
+}
+
+thread_local! {
+    /// Each thread's packing scratch for the GEMM engine, grown to the largest call it ran.
+    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}

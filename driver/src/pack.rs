@@ -1,0 +1,85 @@
+//! Compile-time packing of constant GEMM operands (weights) into the runtime engine's panel layout, so a
+//! run streams them straight into the microkernels instead of repacking them every time.
+
+use msc_ir::{Attribute, Context, Value};
+use msc_kernel::kernel;
+use msc_runtime::gemm::{StridedSlice, Variant, pack_a, pack_b, packed_a_len, packed_b_len};
+use msc_runtime::routine::{GemmCall, Source};
+
+/// The f32 data of buffer `v` when it is a whole weight (a `kernel.constant`, possibly seen through views
+/// at offset 0).
+pub(crate) fn constant_data(ctx: &Context, mut v: Value) -> Option<Vec<f32>> {
+    loop {
+        let op = ctx.op(ctx.defining_op(v)?);
+        if op.name() == kernel::VIEW.name && op.int("offset").ok()? == 0 {
+            v = op.operand(0);
+        } else if op.name() == kernel::CONSTANT.name {
+            let Some(Attribute::Dense(value)) = op.raw_attr("value") else { return None };
+            let bytes = value.full_bytes()?;
+            return Some(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect());
+        } else {
+            return None;
+        }
+    }
+}
+
+/// Which operand of a GEMM is packed.
+#[derive(Clone, Copy)]
+pub(crate) enum Operand {
+    A,
+    B,
+}
+
+/// Packs operand `which` of `call`, whose data is `data`, for `variant`, and rewrites `call` to read the
+/// packed panels. Returns `None` (and leaves `call` alone) when the operand is not a strided matrix
+/// per batch entry that packing can express: every batch level must share it (stride 0) except at most one
+/// level whose entries follow each other densely.
+pub(crate) fn pack(call: &mut GemmCall, which: Operand, data: &[f32], variant: Variant) -> Option<Vec<f32>> {
+    let (m, n, k) = (call.m as usize, call.n as usize, call.k as usize);
+    let (source, rows, cols, width) = match which {
+        Operand::A => (call.a, m, k, variant.mr()),
+        Operand::B => (call.b, k, n, variant.nr()),
+    };
+    let Source::Strided { row, col } = source else { return None };
+    let stride = |l: &msc_runtime::routine::BatchLevel| match which {
+        Operand::A => l.a,
+        Operand::B => l.b,
+    };
+    let varying: Vec<_> = call.batch.iter().filter(|l| stride(l) != 0).collect();
+    let dense = (rows * cols) as u64;
+    let entries = match varying.as_slice() {
+        [] => 1,
+        [level] if stride(level) == dense && ((row, col) == (cols as u64, 1) || (row, col) == (1, rows as u64)) => {
+            level.count as usize
+        }
+        _ => return None,
+    };
+    let packed_len = match which {
+        Operand::A => packed_a_len(rows, cols, width),
+        Operand::B => packed_b_len(rows, cols, width),
+    };
+    let mut packed = vec![0f32; packed_len * entries];
+    for (entry, dst) in packed.chunks_exact_mut(packed_len).enumerate() {
+        let src =
+            StridedSlice { data: data.get(entry * rows * cols..)?, row_stride: row as usize, col_stride: col as usize };
+        match which {
+            Operand::A => pack_a(src, rows, cols, width, dst).ok()?,
+            Operand::B => pack_b(src, rows, cols, width, dst).ok()?,
+        }
+    }
+    let packed_source = Source::Packed { width: width as u32 };
+    for level in &mut call.batch {
+        let stride = match which {
+            Operand::A => &mut level.a,
+            Operand::B => &mut level.b,
+        };
+        if *stride != 0 {
+            *stride = packed_len as u64;
+        }
+    }
+    match which {
+        Operand::A => call.a = packed_source,
+        Operand::B => call.b = packed_source,
+    }
+    Some(packed)
+}
