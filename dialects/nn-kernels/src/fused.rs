@@ -70,7 +70,7 @@ impl ConvLayout {
             ConvLayout::Blocked(k) => {
                 check_rank(t, 4, "blocked")?;
                 let s = t.shape();
-                if s[1] % k != 0 {
+                if !s[1].is_multiple_of(k) {
                     bail!("layout NCHW{k}c needs a channel count divisible by {k}, got {}", s[1]);
                 }
                 let split = t.clone().reshaped(vec![s[0], s[1] / k, k, s[2], s[3]])?;
