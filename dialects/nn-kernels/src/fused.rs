@@ -32,14 +32,6 @@ impl ConvLayout {
         })
     }
 
-    /// The channel block: k for `NCHW<k>c`, 1 otherwise.
-    pub fn block(self) -> usize {
-        match self {
-            ConvLayout::Blocked(k) => k,
-            _ => 1,
-        }
-    }
-
     /// A stored tensor (input or output of the conv) as N x C x H x W (`nn.conv`'s layout).
     pub fn to_nchw(self, t: &Tensor) -> Result<Tensor> {
         match self {
@@ -158,4 +150,38 @@ pub fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>, scal
     }
     let probs = softmax(&scores, -1)?;
     matmul(&probs, v).map_err(in_op)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::ramp;
+
+    #[test]
+    fn layouts_store_nchw_elements_where_their_names_say() {
+        // x[n, c, h, w] = flat index in a 1 x 8 x 2 x 3 tensor.
+        let x = ramp(&[1, 8, 2, 3], 1000, 0.0);
+        let at = |t: &Tensor, i: usize| t.to_f64()[i];
+        let nhwc = ConvLayout::Nhwc.from_nchw(&x).unwrap();
+        assert_eq!(nhwc.shape(), &[1, 2, 3, 8]);
+        // x[0, 5, 1, 2] = 5 * 6 + 1 * 3 + 2 = 35 sits at [0, 1, 2, 5] = (1 * 3 + 2) * 8 + 5.
+        assert_eq!(at(&nhwc, 45), 35.0);
+        let blocked = ConvLayout::Blocked(4).from_nchw(&x).unwrap();
+        assert_eq!(blocked.shape(), &[1, 2, 2, 3, 4]);
+        // Channel 5 is block 1, lane 1: [0, 1, 1, 2, 1] = ((1 * 2 + 1) * 3 + 2) * 4 + 1.
+        assert_eq!(at(&blocked, 45), 35.0);
+        for layout in [ConvLayout::Nchw, ConvLayout::Nhwc, ConvLayout::Blocked(4), ConvLayout::Blocked(8)] {
+            let stored = layout.from_nchw(&x).unwrap();
+            assert_eq!(layout.to_nchw(&stored).unwrap(), x, "{layout:?}");
+        }
+        assert_eq!(ConvLayout::parse("NCHW16c").unwrap(), ConvLayout::Blocked(16));
+        assert_eq!(
+            ConvLayout::parse("NCHW2c").unwrap_err().0,
+            "unknown layout \"NCHW2c\"; expected NCHW, NHWC, NCHW4c, NCHW8c or NCHW16c"
+        );
+        let err = ConvLayout::Blocked(16).from_nchw(&x).unwrap_err().0;
+        assert_eq!(err, "layout NCHW16c needs a channel count divisible by 16, got 8");
+        let err = ConvLayout::Blocked(8).to_nchw(&blocked).unwrap_err().0;
+        assert_eq!(err, "layout NCHW8c needs N x C/8 x H x W x 8, got shape [1, 2, 2, 3, 4]");
+    }
 }
