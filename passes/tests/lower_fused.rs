@@ -205,3 +205,42 @@ fn zero_sized_results_launch_nothing() {
     );
     common::check_within(&src, &[x, data(&[4], 1, DType::F32)], TOL);
 }
+
+/// Asserts `lowered` computes its op in one call of the GEMM engine and no loop kernel.
+fn assert_gemm_only(lowered: &str) {
+    assert_eq!(lowered.matches("\"kernel.gemm\"").count(), 1, "{lowered}");
+    assert!(!lowered.contains("kernel.launch"), "{lowered}");
+}
+
+#[test]
+fn epilogues_of_the_engines_form_run_in_the_gemm_engines_store() {
+    // Matmul with a transposed weight, a per-column bias, a residual and GELU.
+    let attrs = r#"{trans_b = 1, epilogue = ["add $2", "add $3", "gelu"]}"#;
+    assert_gemm_only(&f32_case("nn.fused_matmul", attrs, &[&[2, 3, 5], &[4, 5], &[4], &[2, 3, 4]], &[2, 3, 4]));
+    // Conv with its bias, a residual and ReLU6; and a pointwise conv with a per-channel extra bias.
+    let attrs = format!(r#"{{pads = [1, 1, 1, 1], epilogue = ["add $3", "clip 0 6"], {}}}"#, segments(true, 1));
+    let shapes: &[&[usize]] = &[&[2, 3, 6, 5], &[8, 3, 3, 3], &[8], &[2, 8, 6, 5]];
+    assert_gemm_only(&f32_case("nn.fused_conv", &attrs, shapes, &[2, 8, 6, 5]));
+    let attrs = format!(r#"{{epilogue = ["add $3", "add $2", "leaky_relu 0.25"], {}}}"#, segments(false, 2));
+    let shapes: &[&[usize]] = &[&[1, 4, 5, 5], &[8, 4, 1, 1], &[8, 1, 1], &[1, 8, 5, 5]];
+    assert_gemm_only(&f32_case("nn.fused_conv", &attrs, shapes, &[1, 8, 5, 5]));
+    // A scalar constant multiplier becomes the engine's alpha.
+    let types = [ty(&[3, 5], "f32"), ty(&[5, 4], "f32")];
+    let body = r#"    %s = "nn.constant"() {value = dense<0.5> : tensor<f32>} : () -> tensor<f32>
+    %y = "nn.fused_matmul"(%a0, %a1, %s) {epilogue = ["mul $2", "relu"]} : (tensor<3x5xf32>, tensor<5x4xf32>, tensor<f32>) -> tensor<3x4xf32>"#;
+    let src = module(&types, body, &ty(&[3, 4], "f32"));
+    let inputs = [data(&[3, 5], 1, DType::F32), data(&[5, 4], 2, DType::F32)];
+    assert_gemm_only(&common::check_within(&src, &inputs, TOL));
+}
+
+#[test]
+fn epilogues_of_another_form_keep_their_loops() {
+    for (attrs, shapes) in [
+        (r#"{epilogue = ["sub $2"]}"#, &[&[3, 5][..], &[5, 4], &[4]][..]),
+        (r#"{epilogue = ["relu", "add $2"]}"#, &[&[3, 5], &[5, 4], &[4]]),
+        (r#"{epilogue = ["mish"]}"#, &[&[3, 5], &[5, 4]]),
+    ] {
+        let lowered = f32_case("nn.fused_matmul", attrs, shapes, &[3, 4]);
+        assert!(!lowered.contains("kernel.gemm"), "{attrs}: {lowered}");
+    }
+}

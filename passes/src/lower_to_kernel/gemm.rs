@@ -1,15 +1,18 @@
 //! GEMM-shaped ops lowered to `kernel.gemm`, a call of the runtime's GEMM engine, instead of loops:
-//! f32 `nn.matmul`, `nn.gemm` and 2-D `nn.conv` (each image and group a product of the weights with the
-//! implicit im2col matrix of the input, bias and residual applied in the engine's store).
+//! f32 `nn.matmul`, `nn.fused_matmul`, `nn.gemm`, and 2-D NCHW `nn.conv` / `nn.fused_conv` (each image
+//! and group a product of the weights with the implicit im2col matrix of the input). A fused op's
+//! epilogue runs in the engine's store when it has the engine's form `act(alpha·acc + bias + residual)`.
 //!
 //! [`lower`] returns `None` for what the engine does not cover (other element types, empty products,
-//! convs that are not 2-D or are depthwise, a gemm `C` that is neither a row, a column nor a full
-//! matrix added once); those keep their loop lowerings.
+//! convs that are not 2-D NCHW or are depthwise, epilogues of another form, a gemm `C` that is neither
+//! a row, a column nor a full matrix added once); those keep their loop lowerings.
 
 use super::Lowering;
 use super::conv::Window;
 use super::reduce::{broadcast_strides, flat, row_major};
 use msc_ir::{ElementType, Value};
+use msc_nn::ops::fused::read_steps;
+use msc_nn_kernels::epilogue::{Activation as StepActivation, Binary, Step};
 use msc_runtime::routine::{Activation, BatchLevel, Bias, Conv2d, GemmCall, Source};
 
 /// Lowers the op through the GEMM engine if it is GEMM-shaped, else returns `None`.
@@ -24,9 +27,13 @@ pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> 
         return None;
     }
     let planned = match l.op().name() {
-        "nn.matmul" => Ok(matmul(l)),
+        "nn.matmul" => Ok(matmul(l, false, false)),
+        "nn.fused_matmul" => match (l.op().bool("trans_a"), l.op().bool("trans_b")) {
+            (Ok(ta), Ok(tb)) => Ok(matmul(l, ta, tb)),
+            _ => return None,
+        },
         "nn.gemm" => Ok(gemm(l)),
-        "nn.conv" => conv(l),
+        "nn.conv" | "nn.fused_conv" => conv(l),
         _ => return None,
     };
     match planned {
@@ -66,39 +73,43 @@ fn product(m: u64, n: u64, k: u64, a: Source, b: Source) -> GemmCall {
     }
 }
 
-/// `nn.matmul`: numpy batching as batch levels; a batch `b` does not have is folded into the rows.
-fn matmul(l: &Lowering<'_>) -> Option<(GemmCall, Inputs)> {
+/// `nn.matmul` and `nn.fused_matmul` (`a` and `b` read transposed as asked): numpy batching as batch
+/// levels; a batch `b` does not have is folded into the rows.
+fn matmul(l: &Lowering<'_>, trans_a: bool, trans_b: bool) -> Option<(GemmCall, Inputs)> {
     let (a, b) = (l.operand(0), l.operand(1));
     let (a_shape, b_shape) = (l.memref(a).shape, l.memref(b).shape);
     let a_mat = if a_shape.len() == 1 { vec![1, a_shape[0]] } else { a_shape.clone() };
     let b_mat = if b_shape.len() == 1 { vec![b_shape[0], 1] } else { b_shape.clone() };
-    let (a_batch, &[m, k]) = a_mat.split_at(a_mat.len() - 2) else { return None };
-    let (b_batch, &[_, n]) = b_mat.split_at(b_mat.len() - 2) else { return None };
+    let (a_batch, &[ar, ac]) = a_mat.split_at(a_mat.len() - 2) else { return None };
+    let (b_batch, &[br, bc]) = b_mat.split_at(b_mat.len() - 2) else { return None };
+    let (m, k) = if trans_a { (ac, ar) } else { (ar, ac) };
+    let n = if trans_b { br } else { bc };
+    let a_source = if trans_a { Source::Strided { row: 1, col: m } } else { Source::Strided { row: k, col: 1 } };
+    let b_source = if trans_b { Source::Strided { row: 1, col: k } } else { Source::Strided { row: n, col: 1 } };
     let rank = a_batch.len().max(b_batch.len());
     let pad = |s: &[u64]| [vec![1; rank - s.len()], s.to_vec()].concat();
     let batch: Vec<u64> = pad(a_batch).iter().zip(pad(b_batch)).map(|(&x, y)| if x == 1 { y } else { x }).collect();
-    let mut call = product(m, n, k, Source::Strided { row: k, col: 1 }, Source::Strided { row: n, col: 1 });
+    let mut call = product(m, n, k, a_source, b_source);
     let b_strides = broadcast_strides(b_batch, &batch);
-    if b_strides.iter().all(|&s| s == 0) && pad(a_batch) == batch {
+    if b_strides.iter().all(|&s| s == 0) && pad(a_batch) == batch && !trans_a {
         // One B for every batch entry and A's entries contiguous: one tall product.
         call.m = batch.iter().product::<u64>() * m;
-        return Some((call, vec![a, b]));
-    }
-    let a_strides = broadcast_strides(a_batch, &batch);
-    let c_strides = row_major(&batch);
-    for (d, &count) in batch.iter().enumerate() {
-        if count > 1 {
-            call.batch.push(BatchLevel {
-                count,
-                a: a_strides[d] as u64 * m * k,
-                b: b_strides[d] as u64 * k * n,
-                c: c_strides[d] as u64 * m * n,
-                bias: 0,
-                residual: 0,
-            });
+    } else {
+        let a_strides = broadcast_strides(a_batch, &batch);
+        let c_strides = row_major(&batch);
+        for (d, &count) in batch.iter().enumerate() {
+            if count > 1 {
+                let c = c_strides[d] as u64 * m * n;
+                let (a, b) = (a_strides[d] as u64 * m * k, b_strides[d] as u64 * k * n);
+                call.batch.push(BatchLevel { count, a, b, c, bias: 0, residual: c });
+            }
         }
     }
-    Some((call, vec![a, b]))
+    let vector = a_shape.len() == 1 || b_shape.len() == 1;
+    let bias_shapes = Shapes { per_row: None, per_column: (!vector).then(|| vec![n]) };
+    let mut inputs = vec![a, b];
+    epilogue(l, &mut call, &bias_shapes, &mut inputs)?;
+    Some((call, inputs))
 }
 
 /// `nn.gemm`: the transposes are strides, `alpha` scales, `beta = 1` adds `C` as a bias or residual.
@@ -130,8 +141,11 @@ fn gemm(l: &Lowering<'_>) -> Option<(GemmCall, Inputs)> {
     Some((call, inputs))
 }
 
-/// A 2-D, non-depthwise `nn.conv`: per image and group, `y = w · im2col(x) + b`.
+/// A 2-D, non-depthwise `nn.conv` or NCHW `nn.fused_conv`: per image and group, `y = w · im2col(x) + b`.
 fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
+    if l.op().name() == "nn.fused_conv" && l.op().string("layout")? != "NCHW" {
+        return Ok(None);
+    }
     let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);
     let ys = l.result_type(0).shape;
@@ -172,5 +186,74 @@ fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
         call.bias = Bias::PerRow;
         inputs.push(b);
     }
-    Ok(Some((call, inputs)))
+    let bias_shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None };
+    Ok(epilogue(l, &mut call, &bias_shapes, &mut inputs).map(|()| (call, inputs)))
+}
+
+/// The shapes (leading 1s dropped) an epilogue operand has when it is a bias per row or per column of C.
+struct Shapes {
+    per_row: Option<Vec<u64>>,
+    per_column: Option<Vec<u64>>,
+}
+
+/// Folds a fused op's epilogue steps into `call` (adding the operands they read to `inputs`) when they have
+/// the engine's form, in this order: a scalar constant `mul`/`div`, `add`s of at most one bias (per row or per
+/// column) and one residual shaped like the result, one activation the engine has. Returns `None` otherwise.
+fn epilogue(l: &Lowering<'_>, call: &mut GemmCall, shapes: &Shapes, inputs: &mut Inputs) -> Option<()> {
+    let steps = read_steps(&l.op(), "epilogue").ok()?;
+    let out_shape = l.result_type(0).shape;
+    let (mut bias, mut residual) = (None, None);
+    let mut phase = 0;
+    for step in steps {
+        match step {
+            Step::Binary { op: op @ (Binary::Mul | Binary::Div), operand, swap: false } if phase == 0 => {
+                let value = l.op().constant_value(l.op().operand(operand))?.to_f64s()?;
+                let [v] = value.as_slice() else { return None };
+                call.alpha = if op == Binary::Mul { call.alpha * *v as f32 } else { call.alpha / *v as f32 };
+            }
+            Step::Binary { op: Binary::Add, operand, .. } if phase <= 1 => {
+                phase = 1;
+                let shape = l.memref(l.operand(operand)).shape;
+                let squeezed: Vec<u64> = shape.iter().copied().skip_while(|&d| d == 1).collect();
+                if shape == out_shape && residual.is_none() {
+                    residual = Some(l.operand(operand));
+                } else if call.bias == Bias::None && bias.is_none() && shapes.per_row.as_ref() == Some(&squeezed) {
+                    bias = Some((Bias::PerRow, l.operand(operand)));
+                } else if call.bias == Bias::None && bias.is_none() && shapes.per_column.as_ref() == Some(&squeezed) {
+                    bias = Some((Bias::PerColumn, l.operand(operand)));
+                } else {
+                    return None;
+                }
+            }
+            Step::Unary(activation) if phase <= 1 => {
+                phase = 2;
+                call.activation = engine_activation(activation)?;
+            }
+            _ => return None,
+        }
+    }
+    if let Some((kind, value)) = bias {
+        call.bias = kind;
+        inputs.push(value);
+    }
+    if let Some(value) = residual {
+        call.residual_ld = Some(call.n);
+        inputs.push(value);
+    }
+    Some(())
+}
+
+/// The engine's form of an epilogue activation, if it has one.
+fn engine_activation(activation: StepActivation) -> Option<Activation> {
+    Some(match activation {
+        StepActivation::Relu => Activation::Relu,
+        StepActivation::Clip { lo, hi } => Activation::Clip { lo: lo as f32, hi: hi as f32 },
+        StepActivation::LeakyRelu { alpha } => Activation::LeakyRelu { alpha: alpha as f32 },
+        StepActivation::Sigmoid => Activation::Sigmoid,
+        StepActivation::Tanh => Activation::Tanh,
+        StepActivation::Silu => Activation::Silu,
+        StepActivation::Gelu => Activation::Gelu,
+        StepActivation::HardSwish => Activation::HardSwish,
+        _ => return None,
+    })
 }
