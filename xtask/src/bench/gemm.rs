@@ -20,6 +20,8 @@ pub fn run(options: &Options, venv: &python::Venv) -> Vec<Row> {
     let numpy = [(NUMPY, "numpy", PeerThreads::Each)];
     sizes
         .iter()
-        .flat_map(|n| super::measure(&n.to_string(), &super::models::bench_dir().join(format!("gemm_{n}")), options, venv, &numpy))
+        .flat_map(|n| {
+            super::measure(&n.to_string(), &super::models::bench_dir().join(format!("gemm_{n}")), options, venv, &numpy)
+        })
         .collect()
 }

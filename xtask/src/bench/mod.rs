@@ -131,7 +131,8 @@ fn measure(
     for (i, &threads) in options.threads.iter().enumerate() {
         let msc = compiled.clone().and_then(|_| worker::msc_run(&artefact, &inputs.clone()?, threads, options.timing));
         push(&mut rows, threads, MSC, msc, compiled.clone().ok());
-        let ort = inputs.clone().and_then(|inputs| worker::peer(venv, "onnxruntime", dir, &inputs, threads, options.timing));
+        let ort =
+            inputs.clone().and_then(|inputs| worker::peer(venv, "onnxruntime", dir, &inputs, threads, options.timing));
         push(&mut rows, threads, ORT, ort, None);
         for (engine, peer, peer_threads) in peers {
             let threads = match peer_threads {
@@ -139,7 +140,8 @@ fn measure(
                 PeerThreads::Single if i == 0 => 1,
                 PeerThreads::Single => continue,
             };
-            let cell = inputs.clone().and_then(|inputs| worker::peer(venv, peer, dir, &inputs, threads, options.timing));
+            let cell =
+                inputs.clone().and_then(|inputs| worker::peer(venv, peer, dir, &inputs, threads, options.timing));
             push(&mut rows, threads, engine, cell, None);
         }
     }
@@ -162,14 +164,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let peak = options.gemm.then(|| peak::measure(&options.threads)).flatten();
     let gemm_rows = if options.gemm { gemm::run(&options, &bench_venv) } else { Vec::new() };
     let model_rows = if options.run_models { models::run(&options, &bench_venv) } else { Vec::new() };
-    let report = report::Report { environment: environment.finish(), timing: options.timing, peak, gemm_rows, model_rows };
+    let report =
+        report::Report { environment: environment.finish(), timing: options.timing, peak, gemm_rows, model_rows };
     let out = process::data_dir("bench");
     let path = out.join("report.md");
     let markdown = report.markdown();
     std::fs::write(&path, &markdown).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\n{markdown}\n==> wrote {}", path.display());
     if let Some(json) = &options.json {
-        std::fs::write(json, format!("{}\n", report.json())).map_err(|e| format!("cannot write {}: {e}", json.display()))?;
+        std::fs::write(json, format!("{}\n", report.json()))
+            .map_err(|e| format!("cannot write {}: {e}", json.display()))?;
         println!("==> wrote {}", json.display());
     }
     Ok(())

@@ -25,9 +25,13 @@ impl Environment {
     pub fn probe(venv: &python::Venv) -> Result<Environment, String> {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().into()))
+            .and_then(|s| {
+                s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().into())
+            })
             .unwrap_or_else(|| "unknown CPU".into());
-        let revision = command_line(Command::new("git").args(["describe", "--always", "--dirty"]).current_dir(process::workspace_root()));
+        let revision = command_line(
+            Command::new("git").args(["describe", "--always", "--dirty"]).current_dir(process::workspace_root()),
+        );
         Ok(Environment {
             date: command_line(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
             cpu,
@@ -51,7 +55,8 @@ fn command_line(command: &mut Command) -> String {
 
 /// The 1-, 5- and 15-minute load averages.
 fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "unknown".into(), |s| s.split(' ').take(3).collect::<Vec<_>>().join(" "))
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |s| s.split(' ').take(3).collect::<Vec<_>>().join(" "))
 }
 
 pub struct Report {
@@ -104,7 +109,8 @@ impl Report {
         let mut out = String::from("\n## GEMM: Y = A x B, fp32, B constant\n\n");
         match &self.peak {
             Some(peak) => {
-                let each: Vec<String> = peak.gflops.iter().map(|(t, g)| format!("{g:.1} GFLOP/s on {t} thread(s)")).collect();
+                let each: Vec<String> =
+                    peak.gflops.iter().map(|(t, g)| format!("{g:.1} GFLOP/s on {t} thread(s)")).collect();
                 let _ = writeln!(
                     out,
                     "FMA peak measured on the spot ({}, 12 independent FMA chains per thread, each thread's best ~2 ms \
@@ -122,7 +128,11 @@ impl Report {
             match &row.cell {
                 Ok(m) => {
                     let gflops = row.subject.parse().map_or(f64::NAN, gemm::flops) / m.median_ms / 1e6;
-                    let percent = self.peak.as_ref().and_then(|p| p.at(row.threads)).map_or(String::new(), |p| format!("{:.0}%", 100.0 * gflops / p));
+                    let percent = self
+                        .peak
+                        .as_ref()
+                        .and_then(|p| p.at(row.threads))
+                        .map_or(String::new(), |p| format!("{:.0}%", 100.0 * gflops / p));
                     let _ = writeln!(
                         out,
                         "{:.3} | {:.3} | {gflops:.1} | {percent} | {:.2} | {:.0} | {} |",
@@ -138,29 +148,32 @@ impl Report {
     fn models_markdown(&self) -> String {
         let mut out = String::from(
             "\n## Models: batch-1 latency\n\n\
-             | model | threads | engine | median ms | p90 ms | x ORT | CPU ms/run | peak RSS MiB | compile ms | load ms | runs | output error |\n\
-             |---|---|---|---|---|---|---|---|---|---|---|---|\n",
+             | model | threads | engine | median ms | p90 ms | x ORT | CPU ms/run | x ORT CPU | peak RSS MiB | compile ms | load ms | runs | output error |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         );
         for row in &self.model_rows {
             let _ = write!(out, "| {} | {} | {} | ", row.subject, row.threads, row.engine);
             match &row.cell {
                 Ok(m) => {
-                    let ratio = self.ort(row).map_or(String::new(), |ort| format!("{:.2}", m.median_ms / ort.median_ms));
+                    let ort = self.ort(row);
+                    let ratio = ort.map_or(String::new(), |ort| format!("{:.2}", m.median_ms / ort.median_ms));
+                    let cpu_ratio = ort.map_or(String::new(), |ort| format!("{:.2}", m.cpu_ms / ort.cpu_ms));
                     let compile = row.compile_ms.map_or(String::new(), |c| format!("{c:.0}"));
                     let error = m.error.map_or(String::new(), |e| format!("{e:.1e}"));
                     let _ = writeln!(
                         out,
-                        "{:.3} | {:.3} | {ratio} | {:.2} | {:.0} | {compile} | {:.1} | {} | {error} |",
+                        "{:.3} | {:.3} | {ratio} | {:.2} | {cpu_ratio} | {:.0} | {compile} | {:.1} | {} | {error} |",
                         m.median_ms, m.p90_ms, m.cpu_ms, m.rss_mib, m.load_ms, m.runs
                     );
                 }
-                Err(e) => out += &failure(e, 8),
+                Err(e) => out += &failure(e, 9),
             }
         }
         out += "\n\
             - x ORT: median latency over ONNX Runtime's at the same thread count (below 1: faster than ORT).\n\
             - CPU ms/run: the measuring process's CPU time (user + system, all threads) over the timed runs, per run; \
-            above the latency when several threads work or spin.\n\
+            above the latency when several threads work or spin, below it when the process waited for a CPU (a \
+            loaded machine). x ORT CPU: the same over ONNX Runtime's, the ratio a loaded machine disturbs least.\n\
             - peak RSS: `ru_maxrss` of the measuring process; the Python peers' includes the interpreter and numpy.\n\
             - compile: msc's ONNX to `.ms` (import, optimize, lower, plan, Cranelift, write), in its own process. \
             load: loading the `.ms` file (msc), creating the session with its graph optimizations (ONNX Runtime), \
@@ -214,10 +227,7 @@ impl Report {
         let peak = self.peak.as_ref().map_or(Value::Null, |p| {
             Value::Obj(vec![
                 ("isa".into(), text(p.isa)),
-                (
-                    "gflops".into(),
-                    Value::Obj(p.gflops.iter().map(|(t, g)| (t.to_string(), Value::Num(*g))).collect()),
-                ),
+                ("gflops".into(), Value::Obj(p.gflops.iter().map(|(t, g)| (t.to_string(), Value::Num(*g))).collect())),
             ])
         });
         Value::Obj(vec![

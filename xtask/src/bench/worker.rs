@@ -147,18 +147,32 @@ fn json_of(mut command: Command) -> Result<Value, String> {
     let output = command.output().map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("Traceback"));
-        return Err(first.map_or_else(|| format!("exited with {}", output.status), str::to_string));
+        return Err(first_error_line(&String::from_utf8_lossy(&output.stderr))
+            .unwrap_or_else(|| format!("exited with {}", output.status)));
     }
     json::parse(stdout.lines().last().unwrap_or_default())
+}
+
+/// The line of a failed process's standard error that says what went wrong: the first one, but
+/// past a Python traceback's frames (indented) to its exception, with a Rust panic's message
+/// joined to its location, and without xtask's `xtask: error: ` prefix.
+fn first_error_line(stderr: &str) -> Option<String> {
+    let mut lines =
+        stderr.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("Traceback") && !l.starts_with(' '));
+    let first = lines.next()?;
+    let first = first.strip_prefix("xtask: error: ").unwrap_or(first);
+    Some(match lines.next() {
+        Some(message) if first.contains("panicked at") => format!("{first} {message}"),
+        _ => first.to_string(),
+    })
 }
 
 /// `cargo xtask bench-worker compile MODEL INPUTS OUT.ms` or
 /// `bench-worker run OUT.ms INPUTS THREADS WARMUP ITERATIONS BUDGET_S`: the msc side of one
 /// measurement, printing one JSON line.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let usage = "`bench-worker` takes `compile MODEL INPUTS OUT.ms` or `run OUT.ms INPUTS THREADS WARMUP ITERATIONS BUDGET_S`";
+    let usage =
+        "`bench-worker` takes `compile MODEL INPUTS OUT.ms` or `run OUT.ms INPUTS THREADS WARMUP ITERATIONS BUDGET_S`";
     let number = |s: &String| s.parse::<f64>().map_err(|_| format!("`{s}` is not a number"));
     match args {
         [mode, model, inputs, out] if mode == "compile" => {
@@ -181,8 +195,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 fn compile(model: &Path, inputs: &[msc::Tensor], out: &Path) -> Result<f64, String> {
     // Batch and sequence dims may be symbolic: compile for the shapes of the inputs.
-    let names = msc::formats::import(model, msc::formats::Framework::Onnx, vec![]).map_err(|e| e.to_string())?.input_names;
-    let input_shapes = names.into_iter().zip(inputs).map(|(n, t)| (n, t.shape().iter().map(|&d| d as i64).collect())).collect();
+    let names =
+        msc::formats::import(model, msc::formats::Framework::Onnx, vec![]).map_err(|e| e.to_string())?.input_names;
+    let input_shapes =
+        names.into_iter().zip(inputs).map(|(n, t)| (n, t.shape().iter().map(|&d| d as i64).collect())).collect();
     let options = msc::compile::CompileOptions { input_shapes, ..Default::default() };
     let start = Instant::now();
     let compiled = msc::compile::compile_file(model, &options, &mut |_| {}).map_err(|e| e.to_string())?;
@@ -292,16 +308,27 @@ fn rusage() -> (f64, f64) {
         fn getrusage(who: i32, usage: *mut Rusage) -> i32;
     }
     const RUSAGE_SELF: i32 = 0;
-    let mut usage = Rusage {
-        utime: Timeval { sec: 0, usec: 0 },
-        stime: Timeval { sec: 0, usec: 0 },
-        maxrss: 0,
-        rest: [0; 13],
-    };
+    let mut usage =
+        Rusage { utime: Timeval { sec: 0, usec: 0 }, stime: Timeval { sec: 0, usec: 0 }, maxrss: 0, rest: [0; 13] };
     // SAFETY: `usage` is a valid, writable `struct rusage` for the duration of the call.
     if unsafe { getrusage(RUSAGE_SELF, &mut usage) } != 0 {
         return (f64::NAN, f64::NAN);
     }
     let ms = |t: &Timeval| t.sec as f64 * 1e3 + t.usec as f64 / 1e3;
     (ms(&usage.utime) + ms(&usage.stime), usage.maxrss as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_error_line;
+
+    #[test]
+    fn error_lines() {
+        let python = "Traceback (most recent call last):\n  File \"x.py\", line 1\n    main()\nTractError: Failed analyse\n\nCaused by:\n";
+        assert_eq!(first_error_line(python).unwrap(), "TractError: Failed analyse");
+        let panic = "\nthread 'main' panicked at a.rs:1:2:\nindex out of bounds\nnote: run with RUST_BACKTRACE=1\n";
+        assert_eq!(first_error_line(panic).unwrap(), "thread 'main' panicked at a.rs:1:2: index out of bounds");
+        assert_eq!(first_error_line("xtask: error: compile: unsupported op\n").unwrap(), "compile: unsupported op");
+        assert_eq!(first_error_line(""), None);
+    }
 }
