@@ -45,8 +45,13 @@ const COMMANDS: &[Command] = &[
     },
     Command {
         name: "bench",
-        summary: "[--threads 1,2] [--warmup W] [--iterations K] fixture latency: msc vs ONNX Runtime vs tract",
+        summary: "[--models a,b] [--threads 1,2] [--gemm-only|--models-only] [--quick] [--iterations K] [--warmup W] [--budget S] [--json PATH] GEMM and model latency: msc vs ONNX Runtime, tract, OpenBLAS",
         run: bench::run,
+    },
+    Command {
+        name: "bench-worker",
+        summary: "(run by `bench`) one msc measurement in its own process: compile MODEL INPUTS OUT.ms | run OUT.ms INPUTS THREADS WARMUP ITERATIONS BUDGET_S",
+        run: bench::run_worker,
     },
     Command { name: "help", summary: "print this help", run: help },
 ];

@@ -89,8 +89,17 @@ impl Venv {
     /// Makes `out_dir` by running `python SCRIPT OUT_DIR`, unless it was already made by the same
     /// script text with the same packages. The script must write everything into `OUT_DIR`.
     pub fn generate(&self, script: &Path, out_dir: &Path) -> Result<(), String> {
-        let text = fs::read_to_string(script).map_err(|err| format!("cannot read {}: {err}", script.display()))?;
-        let stamp = format!("{}\n{text}", PINS.join("\n"));
+        self.generate_importing(script, &[], out_dir)
+    }
+
+    /// [`generate`](Self::generate) for a script that imports the project's `modules`: their
+    /// text is part of what decides whether `out_dir` is up to date.
+    pub fn generate_importing(&self, script: &Path, modules: &[&Path], out_dir: &Path) -> Result<(), String> {
+        let mut stamp = PINS.join("\n");
+        for path in std::iter::once(&script).chain(modules) {
+            let text = fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            stamp = format!("{stamp}\n{text}");
+        }
         if read_stamp(out_dir).as_deref() == Some(stamp.as_str()) {
             println!("==> {} is up to date", out_dir.display());
             return Ok(());
