@@ -192,7 +192,7 @@ impl Window {
 }
 
 /// `nn.conv` and `nn.conv_transpose`.
-fn conv(l: &mut Lowering<'_>, transposed: bool) -> Result<Vec<Value>, String> {
+pub(super) fn conv(l: &mut Lowering<'_>, transposed: bool) -> Result<Vec<Value>, String> {
     let name = l.op().name();
     let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);

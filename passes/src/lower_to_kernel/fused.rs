@@ -12,7 +12,7 @@
 use super::conv::Window;
 use super::elementwise::{activation, broadcast_map, load_widened, pow};
 use super::reduce::{Rows, acc_type, broadcast_strides, flat, for_span, offset, row_major};
-use super::{LowerFn, Lowering};
+use super::{LowerFn, Lowering, chunk_tiles, for_chunks};
 use msc_ir::{ElementType, MemRefType, Value};
 use msc_kernel::{BinOp, Cmp, KernelBuilder, math};
 use msc_nn::ops::fused::{attention_scale, read_steps};
@@ -224,9 +224,31 @@ fn taps(
     })
 }
 
-/// `nn.fused_conv`: one tile computes a run of output elements in stored order.
+/// `nn.fused_conv`: in NCHW, `nn.conv`'s lowering (output rows as vector loops) and then the epilogue in
+/// place; in the other layouts, one tile computes a run of output elements in stored order.
 fn fused_conv(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let layout = ConvLayout::parse(&l.op().string("layout")?).map_err(|e| e.0)?;
+    if layout == ConvLayout::Nchw {
+        let out = super::conv::conv(l, false)?;
+        let ys = l.memref(out[0]).shape;
+        let epilogue = Epilogue::read(l, &ys)?;
+        let total: u64 = ys.iter().product();
+        if !epilogue.steps.is_empty() && total > 0 {
+            let e = l.memref(out[0]).element;
+            let mut buffers = vec![flat(l, out[0])];
+            buffers.extend(epilogue.buffers());
+            l.launch("fused_conv_epilogue", &buffers, chunk_tiles(total), |kb, kf| {
+                let y = kf.buffers[0];
+                for_chunks(kb, kf, total, |kb, i| {
+                    let v = load_acc(kb, y, i, acc_type(e));
+                    let v = epilogue.apply(kb, &kf.buffers, 1, i, v);
+                    let v = kb.cast(v, e);
+                    kb.store(v, y, &[i]);
+                });
+            });
+        }
+        return Ok(out);
+    }
     let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);
     let out = l.result(0);
