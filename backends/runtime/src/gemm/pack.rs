@@ -182,6 +182,7 @@ pub(crate) unsafe fn pack_im2col_panels(
     let taps = conv.kernel_h * conv.kernel_w;
     let plane = conv.height * conv.width;
     let padded_cols = cols.div_ceil(width) * width;
+    let (height, in_width) = (conv.height as isize, conv.width as isize);
     for s in 0..kc {
         let row = k0 + s;
         let (channel, tap) = (row / taps, row % taps);
@@ -189,33 +190,46 @@ pub(crate) unsafe fn pack_im2col_panels(
         // Input coordinates of output pixel (0, 0) for this tap; may be negative (in the padding).
         let ih0 = (kh * conv.dilation_h) as isize - conv.pad_top as isize;
         let iw0 = (kw * conv.dilation_w) as isize - conv.pad_left as isize;
+        // Output columns whose input column is inside the image: ow in [ow_lo, ow_hi).
+        let sw = conv.stride_w;
+        let ow_lo = ((-iw0).max(0) as usize).div_ceil(sw).min(conv.out_w);
+        let ow_hi = ((in_width - iw0).max(0) as usize).div_ceil(sw).clamp(ow_lo, conv.out_w);
         // SAFETY: channel < conv.channels because row < conv.k().
         let channel_plane = unsafe { image.add(channel * plane) };
-        let (mut oh, mut ow) = (col0 / conv.out_w, col0 % conv.out_w);
-        let (mut panel, mut lane) = (0, 0);
-        for j in 0..padded_cols {
-            let value = if j < cols {
-                let ih = (oh * conv.stride_h) as isize + ih0;
-                let iw = (ow * conv.stride_w) as isize + iw0;
-                ow += 1;
-                if ow == conv.out_w {
-                    (oh, ow) = (oh + 1, 0);
+        // Column j of this step goes to `dst[(j / width) * width * kc + s * width + j % width]`.
+        let mut put = {
+            let (mut panel, mut lane) = (0, 0);
+            move |value: f32| {
+                // SAFETY: panel < padded_cols / width and lane < width: inside the caller's destination.
+                unsafe { *dst.add(panel * width * kc + s * width + lane) = value };
+                lane += 1;
+                if lane == width {
+                    (panel, lane) = (panel + 1, 0);
                 }
-                if (0..conv.height as isize).contains(&ih) && (0..conv.width as isize).contains(&iw) {
-                    // SAFETY: (ih, iw) is inside the image plane.
-                    unsafe { *channel_plane.add(ih as usize * conv.width + iw as usize) }
-                } else {
-                    0.0
-                }
-            } else {
-                0.0
-            };
-            // SAFETY: panel < padded_cols / width and lane < width: inside the caller's destination.
-            unsafe { *dst.add(panel * width * kc + s * width + lane) = value };
-            lane += 1;
-            if lane == width {
-                (panel, lane) = (panel + 1, 0);
             }
+        };
+        let (mut oh, mut ow) = (col0 / conv.out_w, col0 % conv.out_w);
+        let mut j = 0;
+        // One output row (or the part of it inside the block) at a time: padding, the inside run, padding.
+        while j < cols {
+            let run_end = conv.out_w.min(ow + cols - j);
+            let ih = (oh * conv.stride_h) as isize + ih0;
+            if (0..height).contains(&ih) {
+                // SAFETY: ih is a row of the plane.
+                let line = unsafe { channel_plane.add(ih as usize * conv.width) };
+                let (inside_lo, inside_hi) = (ow_lo.clamp(ow, run_end), ow_hi.clamp(ow, run_end));
+                (ow..inside_lo).for_each(|_| put(0.0));
+                for o in inside_lo..inside_hi {
+                    // SAFETY: ow_lo <= o < ow_hi puts the input column inside the row.
+                    put(unsafe { *line.offset((o * sw) as isize + iw0) });
+                }
+                (inside_hi..run_end).for_each(|_| put(0.0));
+            } else {
+                (ow..run_end).for_each(|_| put(0.0));
+            }
+            j += run_end - ow;
+            (oh, ow) = (oh + 1, 0);
         }
+        (cols..padded_cols).for_each(|_| put(0.0));
     }
 }
