@@ -83,6 +83,11 @@ fn gemm_shaped_ops_call_the_gemm_engine() {
     gemm_case("nn.conv", attrs, &[&[2, 3, 9, 8], &[5, 3, 3, 3], &[5]], &[2, 5, 5, 5]);
     gemm_case("nn.conv", "{group = 2, pads = [1, 1, 1, 1]}", &[&[1, 4, 6, 5], &[8, 2, 3, 3]], &[1, 8, 6, 5]);
     gemm_case("nn.conv", "", &[&[2, 6, 4, 3], &[4, 6, 1, 1], &[4]], &[2, 4, 4, 3]);
+    // Transposed convs: the product into columns, then col2im; strides, dilations, pads on both sides,
+    // output padding, groups, batch.
+    let attrs = "{strides = [2, 3], dilations = [1, 2], pads = [1, 0, 2, 1], output_padding = [1, 0]}";
+    gemm_case("nn.conv_transpose", attrs, &[&[2, 3, 4, 5], &[3, 2, 3, 2], &[2]], &[2, 2, 7, 14]);
+    gemm_case("nn.conv_transpose", "{group = 2, strides = [2, 2]}", &[&[1, 4, 3, 3], &[4, 3, 4, 4]], &[1, 6, 8, 8]);
 }
 
 #[test]

@@ -80,6 +80,47 @@ impl Window {
         })
     }
 
+    /// The window of a conv_transpose with input spatial shape `input`, kernel `kernel` and output
+    /// spatial shape `output`, with auto_pad, output_padding and output_shape resolved.
+    pub(super) fn read_transposed(
+        l: &Lowering<'_>,
+        input: &[u64],
+        kernel: &[u64],
+        output: &[u64],
+    ) -> Result<Window, String> {
+        let n = input.len();
+        let usizes = |v: &[u64]| v.iter().map(|&x| x as usize).collect::<Vec<_>>();
+        let params = ConvTransposeParams {
+            conv: ConvParams {
+                auto_pad: AutoPad::parse(&l.op().string("auto_pad")?).map_err(|e| e.0)?,
+                dilations: list(l, "dilations", n, 1)?,
+                group: 1,
+                kernel_shape: vec![],
+                pads: list(l, "pads", 2 * n, 0)?,
+                strides: list(l, "strides", n, 1)?,
+            },
+            output_padding: list(l, "output_padding", n, 0)?,
+            output_shape: l
+                .op()
+                .opt_ints("output_shape")?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| v as usize)
+                .collect(),
+        };
+        let (pads, _) = resolve_conv_transpose(&usizes(input), &usizes(kernel), &params).map_err(|e| e.0)?;
+        Ok(Window {
+            input: input.to_vec(),
+            output: output.to_vec(),
+            kernel: kernel.to_vec(),
+            strides: params.conv.strides.iter().map(|&s| s as i64).collect(),
+            dilations: params.conv.dilations.iter().map(|&d| d as i64).collect(),
+            pads: pads[..n].to_vec(),
+            pads_end: pads[n..].to_vec(),
+            transposed: true,
+        })
+    }
+
     /// Number of rows (all spatial axes but the innermost) of the output.
     pub(super) fn out_rows(&self) -> u64 {
         self.output[..self.output.len() - 1].iter().product()
@@ -205,39 +246,8 @@ pub(super) fn conv(l: &mut Lowering<'_>, transposed: bool) -> Result<Vec<Value>,
     let group = group as u64;
     let (c, m) = (xs[1], ys[1]);
     let (cg, mg) = (c / group, m / group);
-    let spatial = xs.len() - 2;
     let window = if transposed {
-        let n = spatial;
-        let usizes = |v: &[u64]| v.iter().map(|&x| x as usize).collect::<Vec<_>>();
-        let params = ConvTransposeParams {
-            conv: ConvParams {
-                auto_pad: AutoPad::parse(&l.op().string("auto_pad")?).map_err(|e| e.0)?,
-                dilations: list(l, "dilations", n, 1)?,
-                group: 1,
-                kernel_shape: vec![],
-                pads: list(l, "pads", 2 * n, 0)?,
-                strides: list(l, "strides", n, 1)?,
-            },
-            output_padding: list(l, "output_padding", n, 0)?,
-            output_shape: l
-                .op()
-                .opt_ints("output_shape")?
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| v as usize)
-                .collect(),
-        };
-        let (pads, _) = resolve_conv_transpose(&usizes(&xs[2..]), &usizes(&ws[2..]), &params).map_err(|e| e.0)?;
-        Window {
-            input: xs[2..].to_vec(),
-            output: ys[2..].to_vec(),
-            kernel: ws[2..].to_vec(),
-            strides: params.conv.strides.iter().map(|&s| s as i64).collect(),
-            dilations: params.conv.dilations.iter().map(|&d| d as i64).collect(),
-            pads: pads[..n].to_vec(),
-            pads_end: pads[n..].to_vec(),
-            transposed: true,
-        }
+        Window::read_transposed(l, &xs[2..], &ws[2..], &ys[2..])?
     } else {
         Window::read(l, &xs[2..], &ws[2..], &ys[2..])?
     };

@@ -1,6 +1,8 @@
 //! GEMM-shaped ops lowered to `kernel.gemm`, a call of the runtime's GEMM engine, instead of loops:
 //! f32 `nn.matmul`, `nn.fused_matmul`, `nn.gemm`, and 2-D NCHW `nn.conv` / `nn.fused_conv` (each image
-//! and group a product of the weights with the implicit im2col matrix of the input). A fused op's
+//! and group a product of the weights with the implicit im2col matrix of the input) and
+//! `nn.conv_transpose` (a product of the transposed weights with the input into columns, then a col2im
+//! loop kernel that sums them into the output). A fused op's
 //! epilogue runs in the engine's store when it has the engine's form `act(alpha·acc + bias + residual)`.
 //!
 //! [`lower`] returns `None` for what the engine does not cover (other element types, empty products,
@@ -9,8 +11,9 @@
 
 use super::Lowering;
 use super::conv::Window;
+use super::reduce::Rows;
 use super::reduce::{broadcast_strides, flat, row_major};
-use msc_ir::{ElementType, Value};
+use msc_ir::{ElementType, MemRefType, Value};
 use msc_nn::ops::fused::read_steps;
 use msc_nn_kernels::epilogue::{Activation as StepActivation, Binary, Step};
 use msc_runtime::routine::{Activation, BatchLevel, Bias, Conv2d, GemmCall, Source};
@@ -27,6 +30,7 @@ pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> 
         return None;
     }
     let planned = match l.op().name() {
+        "nn.conv_transpose" => return conv_transpose(l).transpose(),
         "nn.matmul" => Ok(matmul(l, false, false)),
         "nn.fused_matmul" => match (l.op().bool("trans_a"), l.op().bool("trans_b")) {
             (Ok(ta), Ok(tb)) => Ok(matmul(l, ta, tb)),
@@ -256,4 +260,107 @@ fn engine_activation(activation: StepActivation) -> Option<Activation> {
         StepActivation::HardSwish => Activation::HardSwish,
         _ => return None,
     })
+}
+
+/// A 2-D `nn.conv_transpose`: per image and group, `col = wᵀ · x` (`(M/g)·kh·kw` rows of `H·W` columns)
+/// in a scratch buffer, then `y[m, oy, ox] = b[m] + Σ col[(m, ky, kx), (ih, iw)]` over the taps with
+/// `oy = ih·sh + ky·dh - pad_top` (and likewise for x), one tile per output channel plane.
+fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
+    let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
+    let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);
+    let ys = l.result_type(0).shape;
+    let group = l.op().int("group")? as u64;
+    if xs.len() != 4 || group == 0 || ys.contains(&0) || xs.contains(&0) {
+        return Ok(None);
+    }
+    let window = Window::read_transposed(l, &xs[2..], &ws[2..], &ys[2..])?;
+    let (cg, mg) = (xs[1] / group, ys[1] / group);
+    let (kh, kw) = (ws[2], ws[3]);
+    let (in_plane, out_plane) = (xs[2] * xs[3], ys[2] * ys[3]);
+    let (m, k, n) = (mg * kh * kw, cg, in_plane);
+    let mut call = product(m, n, k, Source::Strided { row: 1, col: m }, Source::Strided { row: n, col: 1 });
+    let levels = [(xs[0], 0, xs[1] * in_plane, group * m * n), (group, cg * m, cg * in_plane, m * n)];
+    call.batch = levels
+        .into_iter()
+        .filter(|l| l.0 > 1)
+        .map(|(count, a, b, c)| BatchLevel { count, a, b, c, bias: 0, residual: 0 })
+        .collect();
+    let columns = l.alloc(MemRefType::new(vec![xs[0] * group * m * n], ElementType::F32));
+    let (wf, xf) = (flat(l, w), flat(l, x));
+    l.gemm(&call, &[wf, xf, columns]);
+
+    let out = l.result(0);
+    let yf = flat(l, out);
+    let mut buffers = vec![columns, yf];
+    buffers.extend(b);
+    let (channels, taps) = (ys[1], kh * kw);
+    let rows = Rows::new(ys[0] * channels, taps * in_plane);
+    let (stride, dilation, pad) = (&window.strides, &window.dilations, &window.pads);
+    // The input positions of tap offset `t` (`ky·dh - pad` or `kx·dw - pad`) that land inside an output
+    // extent `len`: `i` in `[lo, hi)` with `0 <= i·s + t < len`.
+    let ceil_div = |a: i64, s: i64| (a.max(0) + s - 1) / s;
+    let inside = |t: i64, s: i64, input: u64, len: u64| {
+        let hi = ceil_div(len as i64 - t, s).min(input as i64);
+        (ceil_div(-t, s).min(hi), hi)
+    };
+    l.launch("col2im", &buffers, rows.tiles(), |kb, kf| {
+        let (cb, yb) = (kf.buffers[0], kf.buffers[1]);
+        rows.for_each(kb, kf, |kb, r| {
+            // r = (image, channel); its columns start at ((image·g + group)·(M/g) + channel in group)·taps·H·W.
+            let (image, channel) = match kb.delinearize(r, &[ys[0], channels])[..] {
+                [image, channel] => (image, channel),
+                _ => unreachable!("two coordinates"),
+            };
+            let (group_of, within) = match kb.delinearize(channel, &[group, mg])[..] {
+                [g, c] => (g, c),
+                _ => unreachable!("two coordinates"),
+            };
+            let entry = kb.mul_const(image, group as i64);
+            let entry = kb.add_index(entry, group_of);
+            let entry = kb.mul_const(entry, mg as i64);
+            let entry = kb.add_index(entry, within);
+            let col_base = kb.mul_const(entry, (taps * in_plane) as i64);
+            let y_base = kb.mul_const(r, out_plane as i64);
+            let init = match kf.buffers.get(2) {
+                Some(&bias) => kb.load(bias, &[channel]),
+                None => kb.constant(0.0, ElementType::F32),
+            };
+            let (lo, hi) = (kb.index(0), kb.index(out_plane as i64));
+            kb.for_range(lo, hi, |kb, i| {
+                let at = kb.add_index(y_base, i);
+                kb.store(init, yb, &[at]);
+            });
+            for ky in 0..kh {
+                let ty = ky as i64 * dilation[0] - pad[0];
+                let (ih_lo, ih_hi) = inside(ty, stride[0], xs[2], ys[2]);
+                for kx in 0..kw {
+                    let tx = kx as i64 * dilation[1] - pad[1];
+                    let (iw_lo, iw_hi) = inside(tx, stride[1], xs[3], ys[3]);
+                    let tap_base = kb.add_const(col_base, ((ky * kw + kx) * in_plane) as i64);
+                    let (a, z) = (kb.index(ih_lo), kb.index(ih_hi));
+                    kb.for_range(a, z, |kb, ih| {
+                        // Output row oy = ih·sh + ty; columns ox = iw·sw + tx.
+                        let oy = kb.mul_const(ih, stride[0]);
+                        let oy = kb.add_const(oy, ty);
+                        let row = kb.mul_const(oy, ys[3] as i64);
+                        let row = kb.add_index(y_base, row);
+                        let row = kb.add_const(row, tx);
+                        let src_row = kb.mul_const(ih, xs[3] as i64);
+                        let src_row = kb.add_index(tap_base, src_row);
+                        let (a, z) = (kb.index(iw_lo), kb.index(iw_hi));
+                        kb.for_range(a, z, |kb, iw| {
+                            let src = kb.add_index(src_row, iw);
+                            let ox = kb.mul_const(iw, stride[1]);
+                            let dst = kb.add_index(row, ox);
+                            let v = kb.load(cb, &[src]);
+                            let acc = kb.load(yb, &[dst]);
+                            let sum = kb.add(acc, v);
+                            kb.store(sum, yb, &[dst]);
+                        });
+                    });
+                }
+            }
+        });
+    });
+    Ok(Some(vec![out]))
 }
