@@ -46,3 +46,31 @@
 // CHECK: "kernel.launch"(%[[V]], %[[W]], %arg1) {callee = @add_{{[0-9]+}}, op_type = "nn.add"
 // CHECK: "kernel.launch"({{.*}}) {callee = @copy_{{[0-9]+}}, op_type = "func.return"
 // CHECK: sym_name = "views"
+
+// -----
+
+// Tests that a fused conv becomes one kernel over the flat stored (NHWC) buffers plus the bias and
+// the epilogue's extra, in which each output element is summed, gets the residual added and the
+// relu applied, then is stored.
+"builtin.module"() ({
+  "func.func"() ({
+  ^bb0(%x: tensor<1x4x4x2xf32>, %w: tensor<3x2x1x1xf32>, %b: tensor<3xf32>, %r: tensor<1x4x4x3xf32>):
+    %y = "nn.fused_conv"(%x, %w, %b, %r) {epilogue = ["add $3", "relu"], layout = "NHWC", operandSegmentSizes = [1, 1, 1, 1]} : (tensor<1x4x4x2xf32>, tensor<3x2x1x1xf32>, tensor<3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+    "func.return"(%y) : (tensor<1x4x4x3xf32>) -> ()
+  }) {function_type = (tensor<1x4x4x2xf32>, tensor<3x2x1x1xf32>, tensor<3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>, sym_name = "fused_conv_nhwc"} : () -> ()
+}) : () -> ()
+// CHECK: ^bb0(%arg0: index, %arg1: index, %arg2: memref<32xf32>, %arg3: memref<6xf32>, %arg4: memref<48xf32>, %arg5: memref<3xf32>, %arg6: memref<48xf32>):
+// CHECK: "scf.for"
+// CHECK: "memref.load"(%arg5
+// CHECK: "arith.mulf"
+// CHECK: "arith.select"
+// CHECK: "arith.addf"
+// CHECK: "memref.load"(%arg6
+// CHECK: "arith.addf"
+// CHECK: "arith.cmpf"
+// CHECK: "arith.select"
+// CHECK: "memref.store"({{.*}}, %arg4,
+// CHECK: sym_name = "fused_conv_0"
+// CHECK: ^bb0(%arg0: memref<1x4x4x2xf32>, %arg1: memref<3x2x1x1xf32>, %arg2: memref<3xf32>, %arg3: memref<1x4x4x3xf32>, %arg4: memref<1x4x4x3xf32>):
+// CHECK: "kernel.launch"({{.*}}) {callee = @fused_conv_0, op_type = "nn.fused_conv", tiles = 1}
+// CHECK: sym_name = "fused_conv_nhwc"

@@ -7,6 +7,8 @@
 
 pub mod binary;
 pub mod conv;
+pub mod epilogue;
+pub mod fused;
 pub mod indexing;
 pub mod matmul;
 pub mod misc;

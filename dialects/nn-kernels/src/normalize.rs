@@ -136,6 +136,26 @@ pub fn layer_norm(x: &Tensor, scale: &Tensor, bias: Option<&Tensor>, axis: i64, 
     Tensor::from_f64(x.dtype(), x.shape().to_vec(), &out)
 }
 
+/// ONNX `RMSNormalization` (opset 23; defaults axis -1, epsilon 1e-5): over the axes `axis..rank`,
+/// `x / sqrt(mean(x^2) + epsilon) * scale`, with `scale` broadcast to `x`.
+pub fn rms_norm(x: &Tensor, scale: &Tensor, axis: i64, epsilon: f64) -> Result<Tensor> {
+    const NAME: &str = "rms_norm";
+    check_dtype(NAME, x.dtype(), Accepts::Float)?;
+    let axis = support::axis(NAME, axis, x.rank())?;
+    let scale = broadcast_param(NAME, "scale", scale, x.shape())?;
+    let normalized: Vec<bool> = (0..x.rank()).map(|a| a >= axis).collect();
+    let values = x.to_f64();
+    let mut out = vec![0.0; values.len()];
+    for group in groups(x.shape(), &normalized) {
+        let mean_square = group.iter().map(|&i| values[i] * values[i]).sum::<f64>() / group.len() as f64;
+        let root = (mean_square + epsilon).sqrt();
+        for &i in &group {
+            out[i] = values[i] / root * scale[i];
+        }
+    }
+    Tensor::from_f64(x.dtype(), x.shape().to_vec(), &out)
+}
+
 /// The ONNX default `axes` of [`mean_variance_normalization`].
 pub const MVN_DEFAULT_AXES: [i64; 3] = [0, 2, 3];
 

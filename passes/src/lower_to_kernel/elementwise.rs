@@ -12,6 +12,7 @@
 use super::{CHUNK, LowerFn, Lowering};
 use msc_ir::{ElementType, MemRefType, Type, Value};
 use msc_kernel::{BinOp, Cmp, KernelBuilder, KernelFunc, arith, is_unsigned, math};
+use msc_nn_kernels::epilogue::Activation;
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[
     ("nn.abs", |l| map(l, |kb, v| abs(kb, v[0]))),
@@ -124,6 +125,36 @@ pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[
     ("nn.max", |l| map(l, |kb, v| fold(kb, BinOp::Max, v))),
     ("nn.where", |l| map(l, |kb, v| kb.select(v[0], v[1], v[2]))),
 ];
+
+/// The scalar body of an epilogue step's activation on a float `x` (the same bodies as the
+/// `nn` ops it stands for).
+pub(super) fn activation(kb: &mut KernelBuilder<'_>, a: Activation, x: Value) -> Value {
+    use Activation as A;
+    match a {
+        A::Relu => relu(kb, x),
+        A::Sigmoid => sigmoid(kb, x),
+        A::Tanh => kb.unary(&math::TANH, x),
+        A::Exp => kb.unary(&math::EXP, x),
+        A::Neg => neg(kb, x),
+        A::Abs => abs(kb, x),
+        A::Sqrt => kb.unary(&math::SQRT, x),
+        A::Reciprocal => reciprocal(kb, x),
+        A::Erf => kb.unary(&math::ERF, x),
+        A::Silu => silu(kb, x),
+        A::Gelu => gelu(kb, x, false),
+        A::GeluTanh => gelu(kb, x, true),
+        A::HardSwish => hard_swish(kb, x),
+        A::Mish => mish(kb, x),
+        A::Softplus => softplus(kb, x),
+        A::HardSigmoid { alpha, beta } => hard_sigmoid(kb, x, alpha, beta),
+        A::LeakyRelu { alpha } => leaky_relu(kb, x, alpha),
+        A::Clip { lo, hi } => {
+            let (lo, hi) = (constant(kb, lo, x), constant(kb, hi, x));
+            clamp(kb, x, Some(lo), Some(hi))
+        }
+        A::Elu { alpha } => elu(kb, x, alpha),
+    }
+}
 
 /// Lowers the op elementwise: every operand, broadcast, into result 0 through `body`.
 fn map(
@@ -562,18 +593,23 @@ fn not(kb: &mut KernelBuilder<'_>, x: Value) -> Value {
 fn clip(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let (has_min, has_max) = (l.named("min").is_some(), l.named("max").is_some());
     map(l, move |kb, v| {
-        let mut x = v[0];
-        if has_min {
-            let below = kb.cmp(Cmp::Lt, x, v[1]);
-            x = kb.select(below, v[1], x);
-        }
-        if has_max {
-            let hi = v[v.len() - 1];
-            let above = kb.cmp(Cmp::Gt, x, hi);
-            x = kb.select(above, hi, x);
-        }
-        x
+        let (lo, hi) = (has_min.then_some(v[1]), has_max.then(|| v[v.len() - 1]));
+        clamp(kb, v[0], lo, hi)
     })
+}
+
+/// Raises `x` to `lo`, then lowers it to `hi` (absent bounds do not clamp; NaN passes).
+fn clamp(kb: &mut KernelBuilder<'_>, x: Value, lo: Option<Value>, hi: Option<Value>) -> Value {
+    let mut x = x;
+    if let Some(lo) = lo {
+        let below = kb.cmp(Cmp::Lt, x, lo);
+        x = kb.select(below, lo, x);
+    }
+    if let Some(hi) = hi {
+        let above = kb.cmp(Cmp::Gt, x, hi);
+        x = kb.select(above, hi, x);
+    }
+    x
 }
 
 /// The remainder with the divisor's sign (Python's `%`, ONNX `Mod` with `fmod = 0`).
@@ -619,7 +655,7 @@ fn mean(kb: &mut KernelBuilder<'_>, v: &[Value]) -> Value {
 /// ONNX `Pow` as the reference computes it: a float power in the wider float type of the two
 /// operands, or in f64 for an integer base with a float exponent (truncated back); an integer
 /// base with an integer exponent uses exact wrapping powers.
-fn pow(kb: &mut KernelBuilder<'_>, base: Value, exponent: Value) -> Value {
+pub(super) fn pow(kb: &mut KernelBuilder<'_>, base: Value, exponent: Value) -> Value {
     let base_element = kb.element(base).expect("element-typed scalar");
     let exponent_element = kb.element(exponent).expect("element-typed scalar");
     if !base_element.is_float() && !exponent_element.is_float() {

@@ -12,6 +12,7 @@
 
 mod conv;
 mod elementwise;
+mod fused;
 mod indexing;
 mod linalg;
 mod misc;
@@ -67,9 +68,10 @@ pub(crate) type LowerFn = fn(&mut Lowering<'_>) -> Result<Vec<Value>, String>;
 
 /// Every lowering, by `nn` op name.
 fn lowerings() -> HashMap<&'static str, LowerFn> {
-    let tables: [&[(&str, LowerFn)]; 10] = [
+    let tables: [&[(&str, LowerFn)]; 11] = [
         conv::LOWERINGS,
         elementwise::LOWERINGS,
+        fused::LOWERINGS,
         indexing::LOWERINGS,
         linalg::LOWERINGS,
         misc::LOWERINGS,

@@ -7,9 +7,9 @@ use msc_nn_kernels::conv::{self, ConvParams, ConvTransposeParams};
 
 pub(super) const TABLE: &[(&str, EvalFn)] = &[("nn.conv", eval_conv), ("nn.conv_transpose", eval_conv_transpose)];
 
-/// The kernel parameters of a conv op whose input is `x`.
-fn conv_params(e: &Eval<'_>, x: &Tensor) -> Result<ConvParams, String> {
-    let window = Window::read(&e.op, x.rank().saturating_sub(2))?;
+/// The kernel parameters of a conv op with `spatial` spatial axes.
+pub(super) fn conv_params(e: &Eval<'_>, spatial: usize) -> Result<ConvParams, String> {
+    let window = Window::read(&e.op, spatial)?;
     let group = e.op.int("group")?;
     Ok(ConvParams {
         auto_pad: window.auto_pad,
@@ -23,7 +23,7 @@ fn conv_params(e: &Eval<'_>, x: &Tensor) -> Result<ConvParams, String> {
 
 fn eval_conv(e: &Eval<'_>) -> Result<Vec<Tensor>, String> {
     let (x, w, b) = (e.input(0)?, e.input(1)?, e.named("b")?);
-    single(conv::conv(x, w, b, &conv_params(e, x)?))
+    single(conv::conv(x, w, b, &conv_params(e, x.rank().saturating_sub(2))?))
 }
 
 /// A list attribute of non-negative integers, empty when absent (the kernels' "ONNX default").
@@ -38,7 +38,7 @@ fn sizes(e: &Eval<'_>, name: &str) -> Result<Vec<usize>, String> {
 fn eval_conv_transpose(e: &Eval<'_>) -> Result<Vec<Tensor>, String> {
     let (x, w, b) = (e.input(0)?, e.input(1)?, e.named("b")?);
     let params = ConvTransposeParams {
-        conv: conv_params(e, x)?,
+        conv: conv_params(e, x.rank().saturating_sub(2))?,
         output_padding: sizes(e, "output_padding")?,
         output_shape: sizes(e, "output_shape")?,
     };

@@ -7,6 +7,7 @@
 mod constant;
 mod conv;
 mod elementwise;
+mod fused;
 mod indexing;
 mod linalg;
 mod misc;
@@ -108,6 +109,7 @@ mod families {
             super::movement::TABLE,
             super::pool::TABLE,
             super::resize::TABLE,
+            super::fused::TABLE,
         ]
     }
 }

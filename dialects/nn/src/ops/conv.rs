@@ -200,19 +200,27 @@ pub(crate) fn spatial_rank(x: &TensorType) -> Result<usize, String> {
     }
 }
 
-/// What conv and conv_transpose read off their operands before computing the output.
-struct ConvShape {
-    x: TensorType,
-    w: TensorType,
-    window: Window,
+/// What conv and conv_transpose (and fused_conv) read off their operands before computing the
+/// output.
+pub(crate) struct ConvShape {
+    /// The input as N x C x D1 x ... x Dn.
+    pub(crate) x: TensorType,
+    pub(crate) w: TensorType,
+    pub(crate) window: Window,
     /// `kernel_shape` when given, else the weight's spatial dims.
-    kernel: Vec<Dim>,
-    group: i64,
+    pub(crate) kernel: Vec<Dim>,
+    pub(crate) group: i64,
 }
 
 fn conv_shape(op: &OpRef<'_>) -> Result<ConvShape, String> {
+    conv_shape_of(op, operand(op, 0)?)
+}
+
+/// [`ConvShape`] of a conv whose input, seen as N x C x D1 x ... x Dn, is `x` (operand 0 in
+/// another layout for fused_conv); every operand must share one element type.
+pub(crate) fn conv_shape_of(op: &OpRef<'_>, x: TensorType) -> Result<ConvShape, String> {
     common_element(op, 0..op.operands().len())?;
-    let (x, w) = (operand(op, 0)?, operand(op, 1)?);
+    let w = operand(op, 1)?;
     let spatial = spatial_rank(&x)?;
     if w.rank() != x.rank() {
         return Err(format!(
@@ -235,12 +243,17 @@ fn conv_shape(op: &OpRef<'_>) -> Result<ConvShape, String> {
 }
 
 fn infer_conv(op: OpRef<'_>) -> Result<Vec<Type>, String> {
-    let ConvShape { x, w, window, kernel, .. } = conv_shape(&op)?;
-    let mut shape = vec![x.shape[0].clone(), w.shape[0].clone()];
-    for (i, (input, k)) in x.shape[2..].iter().zip(&kernel).enumerate() {
-        shape.push(window.output_dim(op.ctx(), i, input, k, false)?);
+    let s = conv_shape(&op)?;
+    Ok(vec![Type::Tensor(TensorType::new(conv_output(&op, &s)?, s.x.element))])
+}
+
+/// The N x M x (output sizes) shape of a conv.
+pub(crate) fn conv_output(op: &OpRef<'_>, s: &ConvShape) -> Result<Vec<Dim>, String> {
+    let mut shape = vec![s.x.shape[0].clone(), s.w.shape[0].clone()];
+    for (i, (input, k)) in s.x.shape[2..].iter().zip(&s.kernel).enumerate() {
+        shape.push(s.window.output_dim(op.ctx(), i, input, k, false)?);
     }
-    Ok(vec![Type::Tensor(TensorType::new(shape, x.element))])
+    Ok(shape)
 }
 
 /// `dim` must be a multiple of `group` when static.
@@ -280,9 +293,15 @@ fn check_conv(op: &OpRef<'_>, s: &ConvShape, out_channels: &Dim) -> Result<(), S
 }
 
 fn verify_conv(op: OpRef<'_>) -> Result<(), String> {
-    let s = conv_shape(&op)?;
+    check_forward_conv(&op, &conv_shape(&op)?)?;
+    verify_inferred(op)
+}
+
+/// The checks of a (forward) conv: [`check_conv`], then the weight's channels per group against
+/// the input's channels and group, and the output channels divisible by group.
+pub(crate) fn check_forward_conv(op: &OpRef<'_>, s: &ConvShape) -> Result<(), String> {
     let (c, m, c_per_group) = (&s.x.shape[1], &s.w.shape[0], &s.w.shape[1]);
-    check_conv(&op, &s, m)?;
+    check_conv(op, s, m)?;
     if let (Some(c), Some(cg)) = (c.as_static(), c_per_group.as_static())
         && cg.checked_mul(s.group as u64) != Some(c)
     {
@@ -291,8 +310,7 @@ fn verify_conv(op: OpRef<'_>) -> Result<(), String> {
             s.group
         ));
     }
-    check_divisible(m, s.group, "the weight's output channel count")?;
-    verify_inferred(op)
+    check_divisible(m, s.group, "the weight's output channel count")
 }
 
 /// The output channel count of conv_transpose: the weight's `M / group` times `group`.

@@ -4,7 +4,7 @@ use crate::shape::{
     broadcast_shapes, check_broadcasts_to, common_element, flag, format_dim, format_shape, is_float_or_wide_int,
     operand, require_element, unify_dims, verify_inferred,
 };
-use msc_ir::{Dim, OpDef, OpRef, TensorType, Type, declare_op};
+use msc_ir::{Context, Dim, OpDef, OpRef, TensorType, Type, declare_op};
 
 declare_op! {
     /// Matrix product with numpy semantics (ONNX `MatMul`): the last two axes are matrices and the
@@ -60,6 +60,11 @@ fn check_chain(a: &TensorType, b: &TensorType, columns: &Dim, rows: &Dim) -> Res
 fn infer_matmul(op: OpRef<'_>) -> Result<Vec<Type>, String> {
     let element = common_element(&op, 0..2)?;
     let (a, b) = (operand(&op, 0)?, operand(&op, 1)?);
+    Ok(vec![Type::Tensor(TensorType::new(matmul_shape(op.ctx(), &a, &b)?, element))])
+}
+
+/// The result shape of numpy `matmul` on operands of types `a` and `b`.
+pub(crate) fn matmul_shape(ctx: &Context, a: &TensorType, b: &TensorType) -> Result<Vec<Dim>, String> {
     if a.rank() == 0 || b.rank() == 0 {
         return Err(format!(
             "operands must have rank at least 1, got shapes {} and {}",
@@ -72,10 +77,10 @@ fn infer_matmul(op: OpRef<'_>) -> Result<Vec<Type>, String> {
         if a.rank() == 1 { vec![Dim::Static(1), a.shape[0].clone()] } else { a.shape[a.rank() - 2..].to_vec() };
     let b_matrix =
         if b.rank() == 1 { vec![b.shape[0].clone(), Dim::Static(1)] } else { b.shape[b.rank() - 2..].to_vec() };
-    check_chain(&a, &b, &a_matrix[1], &b_matrix[0])?;
+    check_chain(a, b, &a_matrix[1], &b_matrix[0])?;
     let a_batch = &a.shape[..a.rank().saturating_sub(2)];
     let b_batch = &b.shape[..b.rank().saturating_sub(2)];
-    let mut shape = broadcast_shapes(op.ctx(), &[a_batch, b_batch]).map_err(|e| {
+    let mut shape = broadcast_shapes(ctx, &[a_batch, b_batch]).map_err(|e| {
         format!("the batch axes of {} and {} do not broadcast: {e}", format_shape(&a.shape), format_shape(&b.shape))
     })?;
     if a.rank() > 1 {
@@ -84,7 +89,7 @@ fn infer_matmul(op: OpRef<'_>) -> Result<Vec<Type>, String> {
     if b.rank() > 1 {
         shape.push(b_matrix[1].clone());
     }
-    Ok(vec![Type::Tensor(TensorType::new(shape, element))])
+    Ok(shape)
 }
 
 /// ONNX `MatMul` and `Gemm` take floats, i32 and i64 (and unsigned 32/64-bit types the IR lacks).

@@ -3,6 +3,7 @@
 pub mod constant;
 pub mod conv;
 pub mod elementwise;
+pub mod fused;
 pub mod indexing;
 pub mod linalg;
 pub mod misc;
@@ -15,6 +16,7 @@ pub mod resize;
 pub use constant::*;
 pub use conv::*;
 pub use elementwise::*;
+pub use fused::*;
 pub use indexing::*;
 pub use linalg::*;
 pub use misc::*;
@@ -40,6 +42,7 @@ pub fn all() -> Vec<&'static OpDef> {
         movement::OPS,
         pool::OPS,
         resize::OPS,
+        fused::OPS,
     ]
     .concat()
 }
