@@ -12,8 +12,12 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The `nn`-level optimization pipeline run before lowering.
+/// The `nn`-level optimization pipeline run before lowering (and again after the e-graph
+/// optimizer, to compute the weights its rules folded and drop what it left unused).
 pub const NN_PIPELINE: &str = "builtin.module(canonicalize, fold-constants, cse, dce)";
+
+/// The cleanup after the e-graph optimizer.
+const AFTER_EGRAPH_PIPELINE: &str = "builtin.module(fold-constants, cse, dce)";
 
 /// How to compile.
 #[derive(Clone, Debug)]
@@ -30,6 +34,13 @@ pub struct CompileOptions {
     pub time_passes: bool,
     /// Store the lowered IR in the artefact.
     pub embed_ir: bool,
+    /// Run the e-graph optimizer (fusion, layout selection) between the nn pipeline and lowering.
+    pub egraph: bool,
+    /// Rules the e-graph optimizer must not run, by name.
+    pub disabled_rules: Vec<String>,
+    /// Bounds of the e-graph optimizer's saturation (`None`: its defaults).
+    pub egraph_node_limit: Option<usize>,
+    pub egraph_iter_limit: Option<usize>,
 }
 
 impl Default for CompileOptions {
@@ -41,6 +52,10 @@ impl Default for CompileOptions {
             print_ir_after_all: false,
             time_passes: false,
             embed_ir: false,
+            egraph: true,
+            disabled_rules: Vec::new(),
+            egraph_node_limit: None,
+            egraph_iter_limit: None,
         }
     }
 }
@@ -54,6 +69,8 @@ pub struct Compiled {
     /// The lowered module, kept for object-file emission (`msc compile --emit-object`).
     pub lowered: Model,
     pub target: Target,
+    /// What the e-graph optimizer did, per function (empty with `egraph: false`).
+    pub egraph_reports: Vec<msc_passes::egraph::Report>,
 }
 
 /// The numbers `msc compile` prints.
@@ -107,6 +124,13 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
     let mut stderr = std::io::stderr();
     let mut pm = PassManager::parse(&crate::passes(), NN_PIPELINE, instrumentation.clone()).map_err(Error::Verify)?;
     pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| Error::Verify(diagnostics(&d)))?;
+    let mut egraph_reports = Vec::new();
+    if options.egraph {
+        egraph_reports = run_egraph_optimizer(&mut model, options, &target)?;
+        let mut cleanup = PassManager::parse(&crate::passes(), AFTER_EGRAPH_PIPELINE, instrumentation.clone())
+            .map_err(Error::Verify)?;
+        cleanup.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| Error::Verify(diagnostics(&d)))?;
+    }
     let func_op = lookup(&model.ctx, model.module, &name)?;
     summary.ops_after = count_ops(&model.ctx, func_op);
     phase(&mut summary, "optimize", start);
@@ -154,7 +178,28 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
     };
     phase(&mut summary, "assemble", start);
     model.func = schedule;
-    Ok(Compiled { artefact, summary, lowered: model, target })
+    Ok(Compiled { artefact, summary, lowered: model, target, egraph_reports })
+}
+
+/// Runs `nn-egraph-optimize` for `target`, offering only rules whose ops the CPU lowering supports.
+fn run_egraph_optimizer(
+    model: &mut Model,
+    options: &CompileOptions,
+    target: &Target,
+) -> Result<Vec<msc_passes::egraph::Report>, Error> {
+    use msc_passes::egraph;
+    let defaults = egraph::Limits::default();
+    let egraph_options = egraph::Options {
+        limits: egraph::Limits {
+            node_limit: options.egraph_node_limit.unwrap_or(defaults.node_limit),
+            iter_limit: options.egraph_iter_limit.unwrap_or(defaults.iter_limit),
+        },
+        disabled_rules: options.disabled_rules.clone(),
+        target: target.triple.to_string(),
+        explain: false,
+        lowerable_only: true,
+    };
+    egraph::optimize(&mut model.ctx, model.module, &egraph_options).map_err(Error::Verify)
 }
 
 fn diagnostics(d: &[msc_ir::Diagnostic]) -> String {

@@ -5,7 +5,7 @@
 //! Types of new e-nodes come from the ops' own shape functions and verifiers, run on a scratch
 //! [`Context`]: there is one definition of every op's shape, shared with the rest of the compiler.
 
-use super::lang::{ConstId, Node, OpSig, SigId, Tables};
+use super::lang::{ConstId, Node, OpSig, Tables};
 use egg::{Analysis, DidMerge, EGraph, Id};
 use msc_ir::{Attribute, BlockId, Context, Layout, Location, OpId, OpState, Registry, TensorType, Traits, Type, Value};
 use std::collections::HashMap;
@@ -54,6 +54,8 @@ impl ClassData {
 pub struct NnAnalysis {
     pub tables: Tables,
     pub registry: Arc<Registry>,
+    /// The k of the blocked layout NCHW<k>c the target offers to convolutions.
+    pub blocked_layout_k: u32,
     /// Types of the function's arguments.
     arg_types: Vec<TensorType>,
     /// Types already computed for nodes about to be added (by conversion or by a rule that had
@@ -74,6 +76,7 @@ impl NnAnalysis {
         NnAnalysis {
             tables: Tables::default(),
             registry,
+            blocked_layout_k: 16,
             arg_types,
             known_types: HashMap::new(),
             scratch,
@@ -208,13 +211,5 @@ impl Analysis<Node> for NnAnalysis {
             a.values = b.values.clone();
         }
         DidMerge(*a != before, *a != b)
-    }
-}
-
-/// Id of the interned signature of `node`, if it is an op.
-pub fn sig_of(node: &Node) -> Option<SigId> {
-    match node {
-        Node::Op(sig, _) => Some(*sig),
-        _ => None,
     }
 }

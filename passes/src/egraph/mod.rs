@@ -175,6 +175,7 @@ pub fn optimize_function(
             return Ok(report);
         }
     };
+    converted.egraph.analysis.blocked_layout_k = model.calibration.blocked_layout_k;
     let saturation = saturate(&mut converted, rules, limits);
     let new_ops = extract_and_write_back(ctx, func_op, &converted, model, &mut report)?;
     report.rules_fired = saturation.fired;

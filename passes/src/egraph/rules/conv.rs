@@ -2,12 +2,19 @@
 //! padding folded into the conv's pads, a 1x1 conv after a conv merged into one, and (with the
 //! fused ops) activations and residual adds into `nn.fused_conv`'s epilogue.
 
+use super::elementwise::{STEP_OPS, append_step};
 use super::{OpNode, Rule, Rw};
 use egg::Id;
 use msc_ir::Attribute;
 
-pub const RULES: &[&Rule] =
-    &[&FUSE_CONV_ADD_BIAS, &FUSE_CONV_BATCH_NORM, &FUSE_CONV_MUL_SCALE, &FUSE_PAD_INTO_CONV, &FUSE_CONV_1X1_AFTER_CONV];
+pub const RULES: &[&Rule] = &[
+    &FUSE_CONV_ADD_BIAS,
+    &FUSE_CONV_BATCH_NORM,
+    &FUSE_CONV_MUL_SCALE,
+    &FUSE_PAD_INTO_CONV,
+    &FUSE_CONV_1X1_AFTER_CONV,
+    &FUSE_CONV_EPILOGUE,
+];
 
 /// The parts of an `nn.conv` e-node.
 struct Conv {
@@ -219,3 +226,38 @@ pub static FUSE_CONV_1X1_AFTER_CONV: Rule = Rule {
         rebuild(rw, &first, &args)
     },
 };
+
+// e(conv(x, w, b), r...) ==> fused_conv(x, w, b, r...; epilogue = [..., e])   (activations, residual adds, ...)
+pub static FUSE_CONV_EPILOGUE: Rule = Rule {
+    name: "fuse-conv-epilogue",
+    roots: STEP_OPS,
+    creates: &["nn.fused_conv"],
+    apply: |rw, class, op| {
+        for acc in op.args.clone() {
+            for fused in rw.ops(acc, "nn.fused_conv") {
+                if fused.sig.string("layout").as_deref() == Some("NCHW")
+                    && let Some(built) = append_step(rw, &fused, op, acc, class)
+                {
+                    return Some(built);
+                }
+            }
+            for node in rw.ops(acc, "nn.conv") {
+                let Some(fused) = as_fused_conv(rw, &node) else { continue };
+                if let Some(built) = append_step(rw, &fused, op, acc, class) {
+                    return Some(built);
+                }
+            }
+        }
+        None
+    },
+};
+
+/// The conv `node` as an `nn.fused_conv` in NCHW with an empty epilogue (not added to the e-graph).
+pub fn as_fused_conv(rw: &Rw<'_>, node: &OpNode) -> Option<OpNode> {
+    let def = rw.egraph.analysis.registry.op("nn.fused_conv")?;
+    let has_bias = node.args.len() as i64 - 2;
+    let mut attrs = node.sig.attrs.clone();
+    attrs.insert("operandSegmentSizes".into(), Attribute::ints(&[1, 1, has_bias, 0]));
+    let sig = super::super::lang::OpSig { def, attrs, result: 0 };
+    Some(OpNode { sig: std::sync::Arc::new(sig), args: node.args.clone() })
+}

@@ -24,7 +24,7 @@ use std::sync::Arc;
 pub struct Rule {
     /// Kebab-case, stating the rewrite (`fuse-conv-batch-norm`); `disable-rule=` takes it.
     pub name: &'static str,
-    /// The op names at the root of the rule's pattern.
+    /// The op names at the root of the rule's pattern ([`ANY_OP`]: every op).
     pub roots: &'static [&'static str],
     /// Ops the rewritten form may create besides those it matched: the rule is offered only where
     /// all of them are registered (and, for compilation, lowerable).
@@ -33,6 +33,9 @@ pub struct Rule {
     /// expression it built, or `None` when the rule's conditions do not hold.
     pub apply: fn(&mut Rw<'_>, Id, &OpNode) -> Option<Id>,
 }
+
+/// `roots` of a rule that looks at every op.
+pub const ANY_OP: &[&str] = &["*"];
 
 /// Every rule of every family.
 pub fn all() -> Vec<&'static Rule> {
@@ -123,7 +126,7 @@ fn roots_in(egraph: &NnEGraph, class: Id, names: &[&str]) -> Vec<OpNode> {
         .filter_map(|node| match node {
             Node::Op(sig, args) => {
                 let sig = egraph.analysis.tables.sig(*sig);
-                (sig.result == 0 && names.contains(&sig.name()))
+                (sig.result == 0 && (names == ANY_OP || names.contains(&sig.name())))
                     .then(|| OpNode { sig: sig.clone(), args: args.clone() })
             }
             _ => None,
