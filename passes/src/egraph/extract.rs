@@ -85,6 +85,13 @@ pub fn extract(egraph: &NnEGraph, roots: &[Id], cost: &dyn CostFunction) -> Opti
     {
         return Some(finish(choices, &roots, &costs, Method::Dag));
     }
+    extract_tree(egraph, &roots, cost)
+}
+
+/// Extracts with tree costs only (what [`extract`] falls back to), for comparison.
+pub fn extract_tree(egraph: &NnEGraph, roots: &[Id], cost: &dyn CostFunction) -> Option<Extraction> {
+    let roots: Vec<Id> = roots.iter().map(|&r| egraph.find(r)).collect();
+    let costs = node_costs(egraph, cost);
     let choices = tree_choices(&costs);
     is_acyclic(&choices, &roots).then(|| finish(choices, &roots, &costs, Method::TreeFallback))
 }

@@ -151,11 +151,13 @@ pub static FUSE_PAD_INTO_CONV: Rule = Rule {
     apply: |rw, _, node| {
         let padded = node.args[0];
         let pad = rw.op(padded, "nn.pad")?;
-        let zero_fill = match pad.args.get(2) {
-            None => true,
-            Some(&v) => rw.is_value(v, 0.0),
+        // Operand segments: data, pads, constant_value?, axes? (axes must be absent).
+        let segments = pad.sig.ints("operandSegmentSizes").unwrap_or(vec![1, 1, 0, 0]);
+        let zero_fill = match (segments.get(2), pad.args.get(2)) {
+            (Some(1), Some(&v)) => rw.is_value(v, 0.0),
+            _ => true,
         };
-        if pad.sig.string("mode")? != "constant" || !zero_fill || pad.args.len() > 3 {
+        if pad.sig.string("mode")? != "constant" || !zero_fill || segments.get(3).is_some_and(|&n| n != 0) {
             return None;
         }
         if node.sig.string("auto_pad")? != "NOTSET" {
