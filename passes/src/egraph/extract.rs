@@ -80,9 +80,10 @@ struct Best {
 pub fn extract(egraph: &NnEGraph, roots: &[Id], cost: &dyn CostFunction) -> Option<Extraction> {
     let roots: Vec<Id> = roots.iter().map(|&r| egraph.find(r)).collect();
     let costs = node_costs(egraph, cost);
-    if let Some(choices) = dag_choices(&costs)
+    if let Some(mut choices) = dag_choices(&costs)
         && is_acyclic(&choices, &roots)
     {
+        improve(&mut choices, &roots, &costs);
         return Some(finish(choices, &roots, &costs, Method::Dag));
     }
     extract_tree(egraph, &roots, cost)
@@ -187,6 +188,49 @@ fn dag_choices(costs: &NodeCosts) -> Option<HashMap<Id, Node>> {
         winner
     })?;
     Some(best.into_iter().map(|(c, b)| (c, b.node)).collect())
+}
+
+/// The greedy fixed point minimizes each class's own subgraph, so a class may pick a node that
+/// recomputes what another part of the graph needs anyway (a conv fused into one consumer while
+/// another consumer still needs it). Improvement passes fix that: each needed class tries its
+/// other nodes and keeps one that lowers the cost of the whole extraction (and stays acyclic).
+fn improve(choices: &mut HashMap<Id, Node>, roots: &[Id], costs: &NodeCosts) {
+    let alternatives: HashMap<Id, &Vec<(Node, f64)>> = costs.iter().map(|(c, nodes)| (*c, nodes)).collect();
+    let Some(mut best) = total_cost(choices, roots, &alternatives) else { return };
+    for _ in 0..4 {
+        let mut improved = false;
+        let order = Extraction { choices: choices.clone(), cost: 0.0, method: Method::Dag }.needed_in_order(roots);
+        for class in order {
+            for (node, _) in alternatives[&class].iter() {
+                if choices[&class] == *node || !node.children().iter().all(|c| choices.contains_key(c)) {
+                    continue;
+                }
+                let previous = choices.insert(class, node.clone()).expect("needed classes have a choice");
+                match total_cost(choices, roots, &alternatives) {
+                    Some(total) if total < best - 1e-9 => {
+                        best = total;
+                        improved = true;
+                    }
+                    _ => {
+                        choices.insert(class, previous);
+                    }
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// The summed node cost of the classes the roots need under `choices`; `None` if they form a cycle.
+fn total_cost(choices: &HashMap<Id, Node>, roots: &[Id], alternatives: &HashMap<Id, &Vec<(Node, f64)>>) -> Option<f64> {
+    if !is_acyclic(choices, roots) {
+        return None;
+    }
+    let order = Extraction { choices: choices.clone(), cost: 0.0, method: Method::Dag }.needed_in_order(roots);
+    let cost_of = |class: &Id| alternatives[class].iter().find(|(n, _)| *n == choices[class]).map_or(0.0, |(_, c)| *c);
+    Some(order.iter().map(cost_of).sum())
 }
 
 /// Tree costs: a node costs itself plus its children's totals; a choice changes only on strict
