@@ -229,28 +229,27 @@ pub static FUSE_CONV_1X1_AFTER_CONV: Rule = Rule {
     },
 };
 
-// e(conv(x, w, b), r...) ==> fused_conv(x, w, b, r...; epilogue = [..., e])   (activations, residual adds, ...)
+// e(conv(x, w, b), r...) ==> fused_conv(x, w, b, r...; epilogue = [..., e])   (activations, residual adds; extras in NCHW only)
 pub static FUSE_CONV_EPILOGUE: Rule = Rule {
     name: "fuse-conv-epilogue",
     roots: STEP_OPS,
     creates: &["nn.fused_conv"],
     apply: |rw, class, op| {
+        let mut built = Vec::new();
         for acc in op.args.clone() {
             for fused in rw.ops(acc, "nn.fused_conv") {
-                if fused.sig.string("layout").as_deref() == Some("NCHW")
-                    && let Some(built) = append_step(rw, &fused, op, acc, class)
-                {
-                    return Some(built);
+                // Extra operands broadcast against the stored layout: only NCHW takes them as is.
+                if fused.sig.string("layout").as_deref() == Some("NCHW") || op.args.len() == 1 {
+                    built.extend(append_step(rw, &fused, op, acc, class));
                 }
             }
             for node in rw.ops(acc, "nn.conv") {
-                let Some(fused) = as_fused_conv(rw, &node) else { continue };
-                if let Some(built) = append_step(rw, &fused, op, acc, class) {
-                    return Some(built);
+                if let Some(fused) = as_fused_conv(rw, &node) {
+                    built.extend(append_step(rw, &fused, op, acc, class));
                 }
             }
         }
-        None
+        rw.alternatives(class, built)
     },
 };
 

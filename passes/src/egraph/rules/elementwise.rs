@@ -116,23 +116,21 @@ pub static FUSE_ELEMENTWISE_CHAIN: Rule = Rule {
     roots: STEP_OPS,
     creates: &["nn.fused_elementwise"],
     apply: |rw, class, outer| {
+        let mut built = Vec::new();
         for acc in outer.args.clone() {
             for inner in rw.ops(acc, "nn.fused_elementwise") {
-                if let Some(built) = append_step(rw, &inner, outer, acc, class) {
-                    return Some(built);
-                }
+                built.extend(append_step(rw, &inner, outer, acc, class));
             }
             for &name in STEP_OPS {
                 for inner in rw.ops(acc, name) {
                     let Some(start) = fused_from(rw, &inner, acc) else { continue };
-                    let Some(start) = rw.ops(start, "nn.fused_elementwise").into_iter().next() else { continue };
-                    if let Some(built) = append_step(rw, &start, outer, acc, class) {
-                        return Some(built);
+                    for start in rw.ops(start, "nn.fused_elementwise") {
+                        built.extend(append_step(rw, &start, outer, acc, class));
                     }
                 }
             }
         }
-        None
+        rw.alternatives(class, built)
     },
 };
 

@@ -75,17 +75,17 @@ pub static FUSE_MATMUL_EPILOGUE: Rule = Rule {
     roots: STEP_OPS,
     creates: &["nn.fused_matmul"],
     apply: |rw, class, op| {
+        let mut built = Vec::new();
         for acc in op.args.clone() {
             let candidates: Vec<OpNode> =
                 rw.ops(acc, "nn.fused_matmul").into_iter().chain(rw.ops(acc, "nn.matmul")).collect();
             for node in candidates {
-                let Some(fused) = as_fused_matmul(rw, &node) else { continue };
-                if let Some(built) = append_step(rw, &fused, op, acc, class) {
-                    return Some(built);
+                if let Some(fused) = as_fused_matmul(rw, &node) {
+                    built.extend(append_step(rw, &fused, op, acc, class));
                 }
             }
         }
-        None
+        rw.alternatives(class, built)
     },
 };
 

@@ -232,6 +232,15 @@ impl Rw<'_> {
         self.floats_like(like, &[], &[value])
     }
 
+    /// The first of several equal expressions a rule built for `class`, the others unioned with
+    /// `class` directly (a rule returns one class; alternatives must not hide one another).
+    pub fn alternatives(&mut self, class: Id, built: Vec<Id>) -> Option<Id> {
+        for &other in built.iter().skip(1) {
+            self.egraph.union(class, other);
+        }
+        built.first().copied()
+    }
+
     /// `nn.reshape(x, shape)`.
     pub fn reshape(&mut self, x: Id, shape: &[i64]) -> Option<Id> {
         let shape = self.i64s(shape);
