@@ -176,7 +176,7 @@ fn over_normalized_dims(rw: &mut Rw<'_>, c: Id, y: Id, norm: &super::OpNode) -> 
     let rank = rw.rank(y)?;
     let axis = msc_nn::shape::normalize_axis(norm.sig.int("axis")?, rank).ok()?;
     let shape = rw.static_shape(c)?;
-    let leading = shape.len().checked_sub(rank - axis).unwrap_or(0);
+    let leading = shape.len().saturating_sub(rank - axis);
     if shape[..leading].iter().any(|&d| d != 1) {
         return None;
     }
