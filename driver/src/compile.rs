@@ -14,8 +14,12 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The `nn`-level optimization pipeline run before lowering.
+/// The `nn`-level optimization pipeline run before lowering (and again after the e-graph
+/// optimizer, to compute the weights its rules folded and drop what it left unused).
 pub const NN_PIPELINE: &str = "builtin.module(canonicalize, fold-constants, cse, dce)";
+
+/// The cleanup after the e-graph optimizer.
+const AFTER_EGRAPH_PIPELINE: &str = "builtin.module(fold-constants, cse, dce)";
 
 /// How to compile.
 #[derive(Clone, Debug)]
@@ -35,6 +39,13 @@ pub struct CompileOptions {
     /// Generate code for every step, calling none of the runtime's routines (its GEMM engine): the code
     /// of such a compilation also runs linked into a standalone object (`msc compile --emit-object`).
     pub standalone_code: bool,
+    /// Run the e-graph optimizer (fusion, layout selection) between the nn pipeline and lowering.
+    pub egraph: bool,
+    /// Rules the e-graph optimizer must not run, by name.
+    pub disabled_rules: Vec<String>,
+    /// Bounds of the e-graph optimizer's saturation (`None`: its defaults).
+    pub egraph_node_limit: Option<usize>,
+    pub egraph_iter_limit: Option<usize>,
 }
 
 impl Default for CompileOptions {
@@ -47,6 +58,10 @@ impl Default for CompileOptions {
             time_passes: false,
             embed_ir: false,
             standalone_code: false,
+            egraph: true,
+            disabled_rules: Vec::new(),
+            egraph_node_limit: None,
+            egraph_iter_limit: None,
         }
     }
 }
@@ -60,6 +75,8 @@ pub struct Compiled {
     /// The lowered module, kept for object-file emission (`msc compile --emit-object`).
     pub lowered: Model,
     pub target: Target,
+    /// What the e-graph optimizer did, per function (empty with `egraph: false`).
+    pub egraph_reports: Vec<msc_passes::egraph::Report>,
 }
 
 /// The numbers `msc compile` prints.
@@ -105,14 +122,9 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
 
     progress("optimize");
     let start = Instant::now();
-    let instrumentation = Instrumentation {
-        print_ir_after_all: options.print_ir_after_all,
-        time_passes: options.time_passes,
-        ..Instrumentation::default()
-    };
+    let instrumentation = instrumentation(options);
     let mut stderr = std::io::stderr();
-    let mut pm = PassManager::parse(&crate::passes(), NN_PIPELINE, instrumentation.clone()).map_err(Error::Verify)?;
-    pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| Error::Verify(diagnostics(&d)))?;
+    let (egraph_reports, nn_timings) = optimize_nn(&mut model, options, &target)?;
     let func_op = lookup(&model.ctx, model.module, &name)?;
     summary.ops_after = count_ops(&model.ctx, func_op);
     phase(&mut summary, "optimize", start);
@@ -129,7 +141,7 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
     })?;
     let schedule = lookup(&model.ctx, model.module, &name)?;
     if options.time_passes {
-        summary.pass_timings = Some(pm.timing_report() + &lower_pm.timing_report());
+        summary.pass_timings = Some(nn_timings + &lower_pm.timing_report());
     }
     phase(&mut summary, "lower", start);
 
@@ -167,7 +179,65 @@ pub fn compile(mut model: Model, options: &CompileOptions, progress: &mut dyn Fn
     };
     phase(&mut summary, "assemble", start);
     model.func = schedule;
-    Ok(Compiled { artefact, summary, lowered: model, target })
+    Ok(Compiled { artefact, summary, lowered: model, target, egraph_reports })
+}
+
+fn instrumentation(options: &CompileOptions) -> Instrumentation {
+    Instrumentation {
+        print_ir_after_all: options.print_ir_after_all,
+        time_passes: options.time_passes,
+        ..Instrumentation::default()
+    }
+}
+
+/// The `nn`-level part of [`compile`]: the cleanup pipeline, then (unless `options.egraph` is off) the
+/// e-graph optimizer for `options.target` and the cleanup after it. The model stays at the `nn` level.
+pub fn optimize(model: &mut Model, options: &CompileOptions) -> Result<Vec<msc_passes::egraph::Report>, Error> {
+    let target = msc_cranelift::parse_target(&options.target)?;
+    Ok(optimize_nn(model, options, &target)?.0)
+}
+
+/// [`optimize`] for a parsed target; also returns the pass timings.
+fn optimize_nn(
+    model: &mut Model,
+    options: &CompileOptions,
+    target: &Target,
+) -> Result<(Vec<msc_passes::egraph::Report>, String), Error> {
+    let instrumentation = instrumentation(options);
+    let mut stderr = std::io::stderr();
+    let mut pm = PassManager::parse(&crate::passes(), NN_PIPELINE, instrumentation.clone()).map_err(Error::Verify)?;
+    pm.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| Error::Verify(diagnostics(&d)))?;
+    let mut timings = pm.timing_report();
+    let mut reports = Vec::new();
+    if options.egraph {
+        reports = run_egraph_optimizer(model, options, target)?;
+        let mut cleanup =
+            PassManager::parse(&crate::passes(), AFTER_EGRAPH_PIPELINE, instrumentation).map_err(Error::Verify)?;
+        cleanup.run(&mut model.ctx, model.module, &mut stderr).map_err(|d| Error::Verify(diagnostics(&d)))?;
+        timings += &cleanup.timing_report();
+    }
+    Ok((reports, timings))
+}
+
+/// Runs `nn-egraph-optimize` for `target`, offering only rules whose ops the CPU lowering supports.
+fn run_egraph_optimizer(
+    model: &mut Model,
+    options: &CompileOptions,
+    target: &Target,
+) -> Result<Vec<msc_passes::egraph::Report>, Error> {
+    use msc_passes::egraph;
+    let defaults = egraph::Limits::default();
+    let egraph_options = egraph::Options {
+        limits: egraph::Limits {
+            node_limit: options.egraph_node_limit.unwrap_or(defaults.node_limit),
+            iter_limit: options.egraph_iter_limit.unwrap_or(defaults.iter_limit),
+        },
+        disabled_rules: options.disabled_rules.clone(),
+        target: target.triple.to_string(),
+        explain: false,
+        lowerable_only: true,
+    };
+    egraph::optimize(&mut model.ctx, model.module, &egraph_options).map_err(Error::Verify)
 }
 
 fn diagnostics(d: &[msc_ir::Diagnostic]) -> String {

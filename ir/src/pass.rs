@@ -31,12 +31,24 @@ pub struct PassOptions {
 }
 
 impl PassOptions {
-    /// Parses `key=value key2=value2` (also `,`-separated).
+    /// Parses `key=value key2=value2` (also `,`-separated). A value may be a comma-separated
+    /// list: in `disable-rule=a,b x=1`, `b` has no `=` and so continues the value of `disable-rule`.
     pub fn parse(text: &str) -> Result<PassOptions, String> {
-        let mut values = BTreeMap::new();
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        let mut last_key: Option<String> = None;
         for item in text.split([' ', ',']).filter(|s| !s.is_empty()) {
-            let (k, v) = item.split_once('=').ok_or_else(|| format!("option `{item}` must be written key=value"))?;
-            values.insert(k.to_string(), v.to_string());
+            match (item.split_once('='), &last_key) {
+                (Some((k, v)), _) => {
+                    values.insert(k.to_string(), v.to_string());
+                    last_key = Some(k.to_string());
+                }
+                (None, Some(k)) => {
+                    let value = values.get_mut(k).expect("the last key has a value");
+                    value.push(',');
+                    value.push_str(item);
+                }
+                (None, None) => return Err(format!("option `{item}` must be written key=value")),
+            }
         }
         Ok(PassOptions { values })
     }

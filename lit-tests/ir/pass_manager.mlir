@@ -132,7 +132,7 @@
 // QUIET-NOT:  timing report
 // QUIET:      {{^}}"builtin.module"() ({
 
-// ERR-PASS: error: invalid pass pipeline at column 16: unknown pass `frobnicate` (registered passes: canonicalize, cse, dce, fold-constants, lower-to-kernel, plan-memory, shape-inference)
+// ERR-PASS: error: invalid pass pipeline at column 16: unknown pass `frobnicate` (registered passes: canonicalize, cse, dce, fold-constants, lower-to-kernel, nn-egraph-optimize, plan-memory, shape-inference)
 // ERR-PASS-NEXT: builtin.module(frobnicate)
 // ERR-PASS-NEXT: {{^}}                 ^
 

@@ -4,6 +4,7 @@
 pub mod canonicalize;
 pub mod cse;
 pub mod dce;
+pub mod egraph;
 pub mod fold_constants;
 pub mod lower_to_kernel;
 pub mod plan_memory;
@@ -16,6 +17,7 @@ pub const PASSES: &[PassInfo] = &[
     canonicalize::INFO,
     cse::INFO,
     dce::INFO,
+    egraph::INFO,
     fold_constants::INFO,
     lower_to_kernel::INFO,
     plan_memory::INFO,

@@ -15,7 +15,8 @@ use std::time::Duration;
         msc compile model.onnx -o model.ms                       # for this machine\n  \
         msc compile model.onnx -o model.ms --target arm64        # for aarch64 Linux\n  \
         msc compile model.onnx -o model.ms --input-shape input=1x3x224x224\n  \
-        msc compile model.onnx -o model.ms --target arm64 --emit-object model.o   # plus an ELF object\n\n\
+        msc compile model.onnx -o model.ms --target arm64 --emit-object model.o   # plus an ELF object\n  \
+        msc compile model.onnx -o model.ms --explain --disable-rule fuse-conv-epilogue  # optimizer report\n\n\
         Targets: host, x86_64, arm64, aarch64, or a full triple such as aarch64-unknown-linux-gnu."
 )]
 pub struct CompileArgs {
@@ -46,6 +47,21 @@ pub struct CompileArgs {
     /// The model's format, when its content does not tell.
     #[arg(long, value_enum)]
     framework: Option<msc::formats::Framework>,
+    /// Print what the e-graph optimizer did: rules fired, conv layouts, ops before and after.
+    #[arg(long)]
+    explain: bool,
+    /// Do not run this e-graph rule (repeatable; `msc opt --nn-egraph-optimize` lists them on a typo).
+    #[arg(long, value_name = "NAME")]
+    disable_rule: Vec<String>,
+    /// Skip the e-graph optimizer (fusion and layout selection).
+    #[arg(long)]
+    no_egraph: bool,
+    /// Stop saturating the e-graph at this many nodes.
+    #[arg(long, value_name = "N")]
+    egraph_node_limit: Option<usize>,
+    /// Stop saturating the e-graph after this many iterations.
+    #[arg(long, value_name = "N")]
+    egraph_iter_limit: Option<usize>,
 }
 
 pub fn run(args: CompileArgs) -> Result<ExitCode, String> {
@@ -57,6 +73,10 @@ pub fn run(args: CompileArgs) -> Result<ExitCode, String> {
         time_passes: args.time_passes,
         embed_ir: args.embed_ir,
         standalone_code: args.emit_object.is_some(),
+        egraph: !args.no_egraph,
+        disabled_rules: args.disable_rule.clone(),
+        egraph_node_limit: args.egraph_node_limit,
+        egraph_iter_limit: args.egraph_iter_limit,
     };
     let interactive = std::io::stderr().is_terminal();
     let mut progress = |phase: &str| {
@@ -70,6 +90,11 @@ pub fn run(args: CompileArgs) -> Result<ExitCode, String> {
         eprint!("\r\x1b[2K");
     }
     let compiled = result.map_err(|e| format!("error: {e}"))?;
+    if args.explain {
+        for report in &compiled.egraph_reports {
+            eprint!("{report}");
+        }
+    }
     let bytes = compiled.artefact.to_bytes();
     std::fs::write(&args.output, &bytes).map_err(|e| format!("error: cannot write {}: {e}", args.output.display()))?;
     if let Some(object) = &args.emit_object {

@@ -17,6 +17,7 @@ use std::process::ExitCode;
         msc opt - < in.mlir                          # parse, verify and print\n  \
         msc opt tests.mlir --split-input-file --verify-diagnostics\n  \
         msc opt in.mlir --pass-pipeline='builtin.module(func.func(fold-constants),dce)' --print-ir-after-all --time-passes\n  \
+        msc opt model.mlir --nn-egraph-optimize                  # fusion and layout selection\n  \
         msc opt --list-passes"
 )]
 pub struct OptArgs {
@@ -24,8 +25,11 @@ pub struct OptArgs {
     #[arg(default_value = "-")]
     input: String,
     /// The pass pipeline, e.g. `builtin.module(canonicalize,cse)`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "nn_egraph_optimize")]
     pass_pipeline: Option<String>,
+    /// Shorthand for `--pass-pipeline='builtin.module(nn-egraph-optimize)'`.
+    #[arg(long)]
+    nn_egraph_optimize: bool,
     /// Output file (default: standard output).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -147,7 +151,8 @@ fn process(
         verify_each: args.verify_each,
         print_options: *print_options,
     };
-    let mut manager = match &args.pass_pipeline {
+    let shorthand = args.nn_egraph_optimize.then(|| "builtin.module(nn-egraph-optimize)".to_string());
+    let mut manager = match args.pass_pipeline.as_ref().or(shorthand.as_ref()) {
         Some(p) => match PassManager::parse(&msc::passes(), p, instrumentation) {
             Ok(m) => Some(m),
             Err(e) => return vec![Reported::message(e)],

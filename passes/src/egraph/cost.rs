@@ -1,0 +1,228 @@
+//! The per-target cost model: a roofline estimate of each kernel's latency from a calibration
+//! table (`calibration/<target>.txt`, `key = value` lines, parsed only by [`Calibration::parse`]).
+//!
+//! A kernel takes `max(flops / compute rate of its op class, bytes moved / bandwidth)` plus a
+//! launch overhead; transposes (layout conversions) move bytes at the lower transposition
+//! bandwidth; reshape-like views cost almost nothing; anything computable at compile time costs 0
+//! (`fold-constants` computes it after the optimizer). [`predict_latency_us`] sums the model over
+//! a function's ops, so predicted and measured latencies can be compared.
+
+use super::analysis::NnEGraph;
+use super::extract::CostFunction;
+use super::lang::{Node, OpSig};
+use egg::Id;
+use msc_builtin::func;
+use msc_ir::{Context, Layout, OpId, TensorType, Traits, Value};
+use std::collections::HashSet;
+
+/// The measured (or estimated) rates of one target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calibration {
+    /// The k of the blocked layout NCHW<k>c offered to convolutions.
+    pub blocked_layout_k: u32,
+    pub gemm_gflops: f64,
+    pub conv_nchw_gflops: f64,
+    pub conv_nhwc_gflops: f64,
+    pub conv_nchwc_gflops: f64,
+    pub elementwise_gflops: f64,
+    pub reduction_gflops: f64,
+    pub bandwidth_gb_per_s: f64,
+    pub transpose_bandwidth_gb_per_s: f64,
+    pub launch_overhead_us: f64,
+    pub view_us: f64,
+}
+
+const X86_64: &str = include_str!("calibration/x86_64.txt");
+const AARCH64: &str = include_str!("calibration/aarch64.txt");
+
+impl Calibration {
+    /// Parses a calibration file: `key = value` lines, `#` comments, every key exactly once.
+    pub fn parse(text: &str) -> Result<Calibration, String> {
+        let mut values: std::collections::BTreeMap<&str, f64> = Default::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (key, value) = line.split_once('=').ok_or_else(|| format!("line {}: expected `key = value`", n + 1))?;
+            let (key, value) = (key.trim(), value.trim());
+            let number: f64 = value.parse().map_err(|_| format!("line {}: `{value}` is not a number", n + 1))?;
+            if !(number.is_finite() && number > 0.0) {
+                return Err(format!("line {}: `{key}` must be a positive number", n + 1));
+            }
+            if values.insert(key, number).is_some() {
+                return Err(format!("line {}: `{key}` is given twice", n + 1));
+            }
+        }
+        let mut take = |key: &str| values.remove(key).ok_or_else(|| format!("the calibration lacks `{key}`"));
+        let calibration = Calibration {
+            blocked_layout_k: take("blocked_layout_k")? as u32,
+            gemm_gflops: take("gemm_gflops")?,
+            conv_nchw_gflops: take("conv_nchw_gflops")?,
+            conv_nhwc_gflops: take("conv_nhwc_gflops")?,
+            conv_nchwc_gflops: take("conv_nchwc_gflops")?,
+            elementwise_gflops: take("elementwise_gflops")?,
+            reduction_gflops: take("reduction_gflops")?,
+            bandwidth_gb_per_s: take("bandwidth_gb_per_s")?,
+            transpose_bandwidth_gb_per_s: take("transpose_bandwidth_gb_per_s")?,
+            launch_overhead_us: take("launch_overhead_us")?,
+            view_us: take("view_us")?,
+        };
+        match values.keys().next() {
+            Some(key) => Err(format!("the calibration has an unknown key `{key}`")),
+            None => Ok(calibration),
+        }
+    }
+
+    /// The checked-in calibration of `target`: `host`, `x86_64`/`x86-64`, `arm64`/`aarch64`, or a
+    /// triple starting with one of those.
+    pub fn for_target(target: &str) -> Result<(&'static str, Calibration), String> {
+        let arch = if target == "host" { std::env::consts::ARCH } else { target };
+        let (arch, text) = match arch.split('-').next().unwrap_or(arch) {
+            "x86_64" | "x86" => ("x86_64", X86_64),
+            "aarch64" | "arm64" => ("aarch64", AARCH64),
+            _ => return Err(format!("no cost-model calibration for target `{target}` (known: x86_64, aarch64)")),
+        };
+        let calibration = Calibration::parse(text).map_err(|e| format!("calibration of {arch}: {e}"))?;
+        Ok((arch, calibration))
+    }
+}
+
+/// The cost model of one target.
+#[derive(Clone, Debug)]
+pub struct CostModel {
+    /// The architecture the calibration is for (`x86_64`, `aarch64`).
+    pub target: &'static str,
+    pub calibration: Calibration,
+}
+
+/// What a kernel does, for picking its rate.
+enum KernelClass {
+    Gemm,
+    Conv(Layout),
+    /// An elementwise kernel doing this many operations per element.
+    Elementwise(usize),
+    Reduction,
+    Transpose,
+    /// Copies data around (concat, slice, pad, gather, ...).
+    Movement,
+    View,
+}
+
+fn classify(sig: &OpSig) -> KernelClass {
+    match sig.name() {
+        "nn.reshape" | "nn.squeeze" | "nn.unsqueeze" | "nn.flatten" | "nn.identity" => KernelClass::View,
+        "nn.transpose" => KernelClass::Transpose,
+        "nn.matmul" | "nn.gemm" | "nn.fused_matmul" | "nn.attention" | "nn.einsum" => KernelClass::Gemm,
+        "nn.conv" | "nn.conv_transpose" | "nn.fused_conv" => {
+            KernelClass::Conv(sig.string("layout").and_then(|l| Layout::parse(&l)).unwrap_or(Layout::Nchw))
+        }
+        "nn.fused_elementwise" => {
+            KernelClass::Elementwise(sig.attr("steps").and_then(|s| s.as_array()).map_or(1, <[_]>::len))
+        }
+        "nn.concat" | "nn.slice" | "nn.pad" | "nn.gather" | "nn.split" | "nn.tile" | "nn.expand" | "nn.cast" => {
+            KernelClass::Movement
+        }
+        _ if sig.def.has_trait(Traits::ELEMENTWISE) => KernelClass::Elementwise(1),
+        _ => KernelClass::Reduction,
+    }
+}
+
+fn elements(t: &TensorType) -> f64 {
+    t.shape.iter().map(|d| d.as_static().unwrap_or(1) as f64).product()
+}
+
+fn bytes(t: &TensorType) -> f64 {
+    elements(t) * t.element.size() as f64
+}
+
+impl CostModel {
+    pub fn for_target(target: &str) -> Result<CostModel, String> {
+        let (target, calibration) = Calibration::for_target(target)?;
+        Ok(CostModel { target, calibration })
+    }
+
+    /// The predicted latency in microseconds of one kernel computing `sig` on `inputs`.
+    pub fn kernel_latency_us(&self, sig: &OpSig, inputs: &[&TensorType], output: &TensorType) -> f64 {
+        let cal = &self.calibration;
+        let moved: f64 = inputs.iter().map(|t| bytes(t)).sum::<f64>() + bytes(output);
+        let out = elements(output);
+        let (flops, gflops) = match classify(sig) {
+            KernelClass::View => return cal.view_us,
+            KernelClass::Transpose => return moved / (cal.transpose_bandwidth_gb_per_s * 1e3) + cal.launch_overhead_us,
+            KernelClass::Movement => (0.0, 1.0),
+            KernelClass::Gemm => (2.0 * out * reduction_length(sig, inputs), cal.gemm_gflops),
+            KernelClass::Conv(layout) => {
+                // w is M x C/group x k...: each output element takes C/group * prod(k) MACs.
+                let per_output =
+                    inputs.get(1).map_or(1.0, |w| elements(w) / w.shape[0].as_static().unwrap_or(1) as f64);
+                let rate = match layout {
+                    Layout::Nchw => cal.conv_nchw_gflops,
+                    Layout::Nhwc => cal.conv_nhwc_gflops,
+                    Layout::Nchwc(_) => cal.conv_nchwc_gflops,
+                };
+                (2.0 * out * per_output, rate)
+            }
+            KernelClass::Elementwise(steps) => (out * steps as f64, cal.elementwise_gflops),
+            KernelClass::Reduction => (2.0 * inputs.iter().map(|t| elements(t)).sum::<f64>(), cal.reduction_gflops),
+        };
+        let compute = flops / (gflops * 1e3);
+        let traffic = moved / (cal.bandwidth_gb_per_s * 1e3);
+        compute.max(traffic) + cal.launch_overhead_us
+    }
+}
+
+/// The length of the dot products of a GEMM-like op.
+fn reduction_length(sig: &OpSig, inputs: &[&TensorType]) -> f64 {
+    let dim = |t: Option<&&TensorType>, from_end: usize| {
+        t.and_then(|t| t.shape.len().checked_sub(from_end).map(|i| t.shape[i].as_static().unwrap_or(1) as f64))
+            .unwrap_or(1.0)
+    };
+    let transposed = |name| sig.int(name).unwrap_or(0) != 0;
+    match sig.name() {
+        "nn.gemm" | "nn.fused_matmul" => dim(inputs.first(), if transposed("trans_a") { 2 } else { 1 }),
+        // softmax(q kᵀ) v: D for the scores, Sk for the product with v (per output element).
+        "nn.attention" => dim(inputs.first(), 1) + dim(inputs.get(1), 2),
+        _ => dim(inputs.first(), 1),
+    }
+}
+
+impl CostFunction for CostModel {
+    fn node_cost(&self, egraph: &NnEGraph, class: Id, node: &Node) -> f64 {
+        let Node::Op(sig, children) = node else { return 0.0 };
+        if egraph[class].data.is_const {
+            return 0.0;
+        }
+        let sig = egraph.analysis.tables.sig(*sig);
+        let inputs: Option<Vec<&TensorType>> = children.iter().map(|&c| egraph[c].data.ty.as_ref()).collect();
+        match (inputs, egraph[class].data.ty.as_ref()) {
+            (Some(inputs), Some(output)) => self.kernel_latency_us(sig, &inputs, output),
+            _ => self.calibration.launch_overhead_us,
+        }
+    }
+}
+
+/// The predicted latency in microseconds of the `func.func` op `func`: the sum over its ops of
+/// [`CostModel::kernel_latency_us`], except for ops computable at compile time (constants and
+/// pure ops of them, which `fold-constants` computes).
+pub fn predict_latency_us(ctx: &Context, func_op: OpId, model: &CostModel) -> f64 {
+    let body = msc_builtin::body(ctx, func_op);
+    let mut constant: HashSet<Value> = HashSet::new();
+    let mut total = 0.0;
+    for op in ctx.block_ops(body) {
+        let view = ctx.op(op);
+        if view.name() == func::RETURN.name {
+            continue;
+        }
+        let folds = view.has_trait(Traits::PURE) && view.operands().iter().all(|v| constant.contains(v));
+        if folds {
+            constant.extend(view.results());
+            continue;
+        }
+        let inputs: Vec<&TensorType> = view.operands().iter().filter_map(|&v| ctx.value_type(v).as_tensor()).collect();
+        if let Some(output) = view.results().first().and_then(|&r| ctx.value_type(r).as_tensor()) {
+            total += model.kernel_latency_us(&OpSig::of(&view, 0), &inputs, output);
+        }
+    }
+    total
+}
