@@ -4,6 +4,7 @@
 
 mod arm64;
 mod bench;
+mod calibrate;
 mod ci;
 mod onnx_case;
 mod onnx_conformance;
@@ -52,6 +53,11 @@ const COMMANDS: &[Command] = &[
         name: "bench-worker",
         summary: "(run by `bench`) one msc measurement in its own process: compile MODEL INPUTS OUT.ms | run OUT.ms INPUTS THREADS WARMUP ITERATIONS BUDGET_S",
         run: bench::run_worker,
+    },
+    Command {
+        name: "calibrate",
+        summary: "[--check] measure the e-graph cost model's rates on this machine, rewrite passes/src/egraph/calibration/<arch>.txt, and compare predicted with measured latency on the fixtures",
+        run: calibrate::run,
     },
     Command { name: "help", summary: "print this help", run: help },
 ];

@@ -41,3 +41,13 @@ pub fn cargo(args: &[&str]) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run(Command::new(cargo).args(args).current_dir(workspace_root()), &format!("cargo {}", args.join(" ")))
 }
+
+/// The CPU's model name from `/proc/cpuinfo`, or `unknown CPU`.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().into())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}

@@ -23,12 +23,7 @@ pub struct Environment {
 impl Environment {
     /// Reads the machine, the versions and the load average before the run.
     pub fn probe(venv: &python::Venv) -> Result<Environment, String> {
-        let cpu = std::fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(|s| {
-                s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().into())
-            })
-            .unwrap_or_else(|| "unknown CPU".into());
+        let cpu = process::cpu_model();
         let revision = command_line(
             Command::new("git").args(["describe", "--always", "--dirty"]).current_dir(process::workspace_root()),
         );
