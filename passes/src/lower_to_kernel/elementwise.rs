@@ -593,7 +593,7 @@ fn not(kb: &mut KernelBuilder<'_>, x: Value) -> Value {
 fn clip(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let (has_min, has_max) = (l.named("min").is_some(), l.named("max").is_some());
     map(l, move |kb, v| {
-        let (lo, hi) = (has_min.then_some(v[1]), has_max.then(|| v[v.len() - 1]));
+        let (lo, hi) = (has_min.then(|| v[1]), has_max.then(|| v[v.len() - 1]));
         clamp(kb, v[0], lo, hi)
     })
 }
