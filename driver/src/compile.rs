@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 /// optimizer, to compute the weights its rules folded and drop what it left unused).
 pub const NN_PIPELINE: &str = "builtin.module(canonicalize, fold-constants, cse, dce)";
 
-/// The cleanup after the e-graph optimizer.
-const AFTER_EGRAPH_PIPELINE: &str = "builtin.module(fold-constants, cse, dce)";
+/// The cleanup after the e-graph optimizer. Its folds compute the weights rules rewrote (a conv's weights
+/// times a batch norm's scale), which are as large as the weights themselves, so the byte budget is 256 MiB
+/// rather than the default 1 MiB: an unfolded weight expression would run at every inference.
+const AFTER_EGRAPH_PIPELINE: &str = "builtin.module(fold-constants{max-bytes=268435456}, cse, dce)";
 
 /// How to compile.
 #[derive(Clone, Debug)]

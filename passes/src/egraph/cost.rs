@@ -99,6 +99,9 @@ pub struct CostModel {
 /// What a kernel does, for picking its rate.
 enum KernelClass {
     Gemm,
+    /// `nn.attention`: GEMM-like work, but its CPU lowering is loops (not the GEMM engine), so it runs at
+    /// the loop rate of reductions.
+    Attention,
     Conv(Layout),
     /// An elementwise kernel doing this many operations per element.
     Elementwise(usize),
@@ -113,7 +116,8 @@ fn classify(sig: &OpSig) -> KernelClass {
     match sig.name() {
         "nn.reshape" | "nn.squeeze" | "nn.unsqueeze" | "nn.flatten" | "nn.identity" => KernelClass::View,
         "nn.transpose" => KernelClass::Transpose,
-        "nn.matmul" | "nn.gemm" | "nn.fused_matmul" | "nn.attention" | "nn.einsum" => KernelClass::Gemm,
+        "nn.matmul" | "nn.gemm" | "nn.fused_matmul" | "nn.einsum" => KernelClass::Gemm,
+        "nn.attention" => KernelClass::Attention,
         "nn.conv" | "nn.conv_transpose" | "nn.fused_conv" => {
             KernelClass::Conv(sig.string("layout").and_then(|l| Layout::parse(&l)).unwrap_or(Layout::Nchw))
         }
@@ -152,6 +156,7 @@ impl CostModel {
             KernelClass::Transpose => return moved / (cal.transpose_bandwidth_gb_per_s * 1e3) + cal.launch_overhead_us,
             KernelClass::Movement => (0.0, 1.0),
             KernelClass::Gemm => (2.0 * out * reduction_length(sig, inputs), cal.gemm_gflops),
+            KernelClass::Attention => (2.0 * out * reduction_length(sig, inputs), cal.reduction_gflops),
             KernelClass::Conv(layout) => {
                 // w is M x C/group x k...: each output element takes C/group * prod(k) MACs.
                 let per_output =
