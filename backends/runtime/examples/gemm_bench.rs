@@ -2,30 +2,101 @@
 //! (tiles split over `std::thread::scope` threads as the runtime's pool splits them), against a peak
 //! measured on the spot by a pure-FMA register loop with the widest vectors the host has.
 //!
-//! `cargo run -p msc-runtime --release --example gemm_bench -- [--threads N] [--quick] [--prepacked] [sizes...]`
+//! `cargo run -p msc-runtime --release --example gemm_bench -- [--threads N] [--quick] [--prepacked]
+//! [--blocking KC,MC,NC] [shapes...]`
 //!
-//! Every figure is the best of several repetitions, twice: by wall time, and by the on-CPU time of the
-//! slowest thread (Linux thread CPU clocks), which sees through preemption when the machine is shared.
-//! `--prepacked` packs A and B before timing, as the compiler does for constant weights.
+//! A shape is `N` (square), `MxKxN`, or `conv:O,C,H,W,K,S` (a K x K convolution, stride S, pads K / 2, of a
+//! C x H x W image to O channels: A is the weights, pre-packed as the compiler packs them, B the implicit
+//! im2col of the image). Every figure is the best of several repetitions, twice: by wall time, and by the
+//! on-CPU time of the slowest thread (Linux thread CPU clocks), which sees through preemption when the
+//! machine is shared. `--prepacked` packs A and B of plain GEMMs before timing, as the compiler does for
+//! constant weights; `--blocking` overrides the host's blocking.
 
 use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use msc_runtime::gemm::{
-    Epilogue, Gemm, Isa, OperandA, OperandB, Packed, Problem, Strided, StridedSlice, Variant, pack_a, pack_b,
-    packed_a_len, packed_b_len,
+    Blocking, ConvGeometry, Epilogue, Gemm, Im2col, Isa, OperandA, OperandB, Packed, Problem, Strided, StridedSlice,
+    Variant, pack_a, pack_b, packed_a_len, packed_b_len,
 };
+
+/// A benchmarked problem.
+#[derive(Clone, Copy)]
+enum Shape {
+    Gemm {
+        m: usize,
+        k: usize,
+        n: usize,
+    },
+    /// `m` output channels over the implicit im2col of `conv`.
+    Conv {
+        m: usize,
+        conv: ConvGeometry,
+    },
+}
+
+impl Shape {
+    fn mkn(self) -> (usize, usize, usize) {
+        match self {
+            Shape::Gemm { m, k, n } => (m, k, n),
+            Shape::Conv { m, conv } => (m, conv.k(), conv.n()),
+        }
+    }
+
+    fn parse(text: &str) -> Option<Shape> {
+        let numbers = |list: &str, separator: char| -> Option<Vec<usize>> {
+            list.split(separator).map(|x| x.parse().ok()).collect()
+        };
+        if let Some(spec) = text.strip_prefix("conv:") {
+            let &[m, channels, height, width, kernel, stride] = numbers(spec, ',')?.as_slice() else { return None };
+            let pad = kernel / 2;
+            let out = |size: usize| (size + 2 * pad).checked_sub(kernel).map(|s| s / stride.max(1) + 1);
+            let conv = ConvGeometry {
+                channels,
+                height,
+                width,
+                kernel_h: kernel,
+                kernel_w: kernel,
+                stride_h: stride.max(1),
+                stride_w: stride.max(1),
+                dilation_h: 1,
+                dilation_w: 1,
+                pad_top: pad,
+                pad_left: pad,
+                out_h: out(height)?,
+                out_w: out(width)?,
+            };
+            return Some(Shape::Conv { m, conv });
+        }
+        match numbers(text, 'x')?.as_slice() {
+            &[n] => Some(Shape::Gemm { m: n, k: n, n }),
+            &[m, k, n] => Some(Shape::Gemm { m, k, n }),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Shape::Gemm { m, k, n } if m == k && k == n => write!(f, "{n}"),
+            Shape::Gemm { m, k, n } => write!(f, "{m}x{k}x{n}"),
+            Shape::Conv { m, conv } => write!(f, "conv {m}x{}x{} im2col", conv.k(), conv.n()),
+        }
+    }
+}
 
 struct Options {
     threads: usize,
     quick: bool,
     prepacked: bool,
-    sizes: Vec<usize>,
+    blocking: Option<Blocking>,
+    shapes: Vec<Shape>,
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options = Options { threads: 1, quick: false, prepacked: false, sizes: Vec::new() };
+    let mut options = Options { threads: 1, quick: false, prepacked: false, blocking: None, shapes: Vec::new() };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -35,11 +106,18 @@ fn parse_options() -> Result<Options, String> {
             }
             "--quick" => options.quick = true,
             "--prepacked" => options.prepacked = true,
-            size => options.sizes.push(size.parse().map_err(|_| format!("bad size {size}"))?),
+            "--blocking" => {
+                let value = args.next().ok_or("--blocking needs KC,MC,NC")?;
+                let parsed: Option<Vec<usize>> = value.split(',').map(|x| x.parse().ok()).collect();
+                let Some(&[kc, mc, nc]) = parsed.as_deref() else { return Err(format!("bad blocking {value}")) };
+                options.blocking = Some(Blocking { kc, mc, nc });
+            }
+            shape => options.shapes.push(Shape::parse(shape).ok_or_else(|| format!("bad shape {shape}"))?),
         }
     }
-    if options.sizes.is_empty() {
-        options.sizes = if options.quick { vec![256, 512, 1024] } else { vec![256, 512, 1024, 2048, 4096] };
+    if options.shapes.is_empty() {
+        let sizes: &[usize] = if options.quick { &[256, 512, 1024] } else { &[256, 512, 1024, 2048, 4096] };
+        options.shapes = sizes.iter().map(|&n| Shape::Gemm { m: n, k: n, n }).collect();
     }
     options.threads = options.threads.max(1);
     Ok(options)
@@ -161,28 +239,77 @@ fn chunk(tiles: usize, chunks: usize, index: usize) -> std::ops::Range<usize> {
     start..start + size + usize::from(index < rest)
 }
 
-/// Best (wall, on-CPU) GFLOP/s of an `n^3` GEMM with `variant` on `threads` threads.
-fn gemm_gflops(variant: Variant, n: usize, threads: usize, prepacked: bool, budget: Duration) -> (f64, f64) {
-    let a: Vec<f32> = (0..n * n).map(|i| ((i * 7 + 3) % 23) as f32 / 23.0 - 0.5).collect();
-    let b: Vec<f32> = (0..n * n).map(|i| ((i * 5 + 1) % 19) as f32 / 19.0 - 0.5).collect();
-    let mut c = vec![0f32; n * n];
-    let (mut packed_a, mut packed_b) = (Vec::new(), Vec::new());
-    let (a_operand, b_operand) = if prepacked {
-        packed_a.resize(packed_a_len(n, n, variant.mr()), 0.0);
-        packed_b.resize(packed_b_len(n, n, variant.nr()), 0.0);
-        pack_a(StridedSlice::row_major(&a, n), n, n, variant.mr(), &mut packed_a).expect("sizes match");
-        pack_b(StridedSlice::row_major(&b, n), n, n, variant.nr(), &mut packed_b).expect("sizes match");
-        (
-            OperandA::Packed(Packed { ptr: packed_a.as_ptr(), width: variant.mr() }),
-            OperandB::Packed(Packed { ptr: packed_b.as_ptr(), width: variant.nr() }),
-        )
+/// Deterministic test values in [-0.5, 0.5).
+fn values(len: usize, seed: usize) -> Vec<f32> {
+    (0..len).map(|i| ((i * (2 * seed + 5) + seed) % 23) as f32 / 23.0 - 0.5).collect()
+}
+
+/// The engine for `shape` over `a`, `b` and `c`, packing A (and B) into `packed` when asked.
+fn setup(variant: Variant, shape: Shape, options: &Options, buffers: &mut Buffers) -> Gemm {
+    let (m, k, n) = shape.mkn();
+    let Buffers { a, b, c, packed_a, packed_b } = buffers;
+    let pack_a_operand = options.prepacked || matches!(shape, Shape::Conv { .. });
+    let a_operand = if pack_a_operand {
+        packed_a.resize(packed_a_len(m, k, variant.mr()), 0.0);
+        pack_a(StridedSlice::row_major(a, k), m, k, variant.mr(), packed_a).expect("sizes match");
+        OperandA::Packed(Packed { ptr: packed_a.as_ptr(), width: variant.mr() })
     } else {
-        let matrix = |m: &[f32]| Strided { ptr: m.as_ptr(), row_stride: n, col_stride: 1 };
-        (OperandA::Strided(matrix(&a)), OperandB::Strided(matrix(&b)))
+        OperandA::Strided(Strided { ptr: a.as_ptr(), row_stride: k, col_stride: 1 })
+    };
+    let b_operand = match shape {
+        Shape::Conv { conv, .. } => OperandB::Im2col(Im2col { image: b.as_ptr(), conv }),
+        Shape::Gemm { .. } if options.prepacked => {
+            packed_b.resize(packed_b_len(k, n, variant.nr()), 0.0);
+            pack_b(StridedSlice::row_major(b, n), k, n, variant.nr(), packed_b).expect("sizes match");
+            OperandB::Packed(Packed { ptr: packed_b.as_ptr(), width: variant.nr() })
+        }
+        Shape::Gemm { .. } => OperandB::Strided(Strided { ptr: b.as_ptr(), row_stride: n, col_stride: 1 }),
     };
     let problem =
-        Problem { m: n, n, k: n, a: a_operand, b: b_operand, c: c.as_mut_ptr(), ldc: n, epilogue: Epilogue::default() };
-    let gemm = Gemm::new(variant, problem).expect("a valid problem");
+        Problem { m, n, k, a: a_operand, b: b_operand, c: c.as_mut_ptr(), ldc: n, epilogue: Epilogue::default() };
+    match options.blocking {
+        Some(blocking) => Gemm::with_blocking(variant, problem, blocking),
+        None => Gemm::new(variant, problem),
+    }
+    .expect("a valid problem")
+}
+
+/// The operands of one benchmarked problem.
+struct Buffers {
+    a: Vec<f32>,
+    b: Vec<f32>,
+    c: Vec<f32>,
+    packed_a: Vec<f32>,
+    packed_b: Vec<f32>,
+}
+
+impl Buffers {
+    fn new(shape: Shape) -> Buffers {
+        let (m, k, n) = shape.mkn();
+        let b_len = match shape {
+            Shape::Gemm { .. } => k * n,
+            Shape::Conv { conv, .. } => conv.image_len().expect("a small image"),
+        };
+        Buffers {
+            a: values(m * k, 1),
+            b: values(b_len, 2),
+            c: vec![0.0; m * n],
+            packed_a: Vec::new(),
+            packed_b: Vec::new(),
+        }
+    }
+}
+
+/// Best (wall, on-CPU) GFLOP/s of `shape` with `variant` on `threads` threads, and its tile count.
+fn gemm_gflops(
+    variant: Variant,
+    shape: Shape,
+    threads: usize,
+    options: &Options,
+    budget: Duration,
+) -> (f64, f64, usize) {
+    let mut buffers = Buffers::new(shape);
+    let gemm = setup(variant, shape, options, &mut buffers);
     let scratches: Vec<Mutex<Vec<f32>>> = (0..threads).map(|_| Mutex::new(vec![0.0; gemm.scratch_len()])).collect();
     let (wall, cpu) = best_seconds(budget, || {
         on_threads(threads, &|t| {
@@ -192,9 +319,10 @@ fn gemm_gflops(variant: Variant, n: usize, threads: usize, prepacked: bool, budg
             unsafe { gemm.run_tiles(range, &mut scratch) }.expect("valid tiles and scratch");
         })
     });
-    black_box(&c);
-    let flops = 2.0 * (n as f64).powi(3);
-    (flops / wall / 1e9, flops / cpu / 1e9)
+    black_box(&buffers.c);
+    let (m, k, n) = shape.mkn();
+    let flops = 2.0 * m as f64 * k as f64 * n as f64;
+    (flops / wall / 1e9, flops / cpu / 1e9, gemm.tiles())
 }
 
 fn main() {
@@ -219,22 +347,22 @@ fn main() {
         })
         .collect();
     println!(
-        "{:<14} {:>6} {:>8} {:>12} {:>7} {:>12} {:>7} {:>7}",
-        "variant", "size", "threads", "wall GFLOP/s", "% peak", "CPU GFLOP/s", "% peak", "tiles"
+        "{:<14} {:>28} {:>8} {:>12} {:>7} {:>12} {:>7} {:>7}",
+        "variant", "shape", "threads", "wall GFLOP/s", "% peak", "CPU GFLOP/s", "% peak", "tiles"
     );
     for variant in Variant::available_on_host() {
-        for &n in &options.sizes {
+        for &shape in &options.shapes {
             // The scalar reference kernel would take minutes on the large sizes.
-            if variant.isa() == Isa::Generic && n > 512 {
+            let (m, k, n) = shape.mkn();
+            if variant.isa() == Isa::Generic && m * k * n > 512 * 512 * 512 {
                 continue;
             }
             for &(threads, (peak_wall, peak_cpu)) in &peaks {
-                let (wall, cpu) = gemm_gflops(variant, n, threads, options.prepacked, budget);
-                let tiles = Gemm::new(variant, tile_probe(n)).map_or(0, |g| g.tiles());
+                let (wall, cpu, tiles) = gemm_gflops(variant, shape, threads, &options, budget);
                 println!(
-                    "{:<14} {:>6} {:>8} {:>12.1} {:>6.1}% {:>12.1} {:>6.1}% {:>7}",
+                    "{:<14} {:>28} {:>8} {:>12.1} {:>6.1}% {:>12.1} {:>6.1}% {:>7}",
                     variant.to_string(),
-                    n,
+                    shape.to_string(),
                     threads,
                     wall,
                     100.0 * wall / peak_wall,
@@ -244,20 +372,5 @@ fn main() {
                 );
             }
         }
-    }
-}
-
-/// A problem with dangling pointers, only for counting tiles (never run).
-fn tile_probe(n: usize) -> Problem {
-    let matrix = Strided { ptr: std::ptr::NonNull::dangling().as_ptr(), row_stride: n, col_stride: 1 };
-    Problem {
-        m: n,
-        n,
-        k: n,
-        a: OperandA::Strided(matrix),
-        b: OperandB::Strided(matrix),
-        c: std::ptr::NonNull::dangling().as_ptr(),
-        ldc: n,
-        epilogue: Epilogue::default(),
     }
 }

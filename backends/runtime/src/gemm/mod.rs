@@ -6,11 +6,13 @@
 //! run in any order with [`Gemm::run_tiles`], each thread with its own scratch of [`Gemm::scratch_len`]
 //! values. [`CheckedGemm`] and [`gemm`] are the safe slice-based front end.
 //!
-//! Inside a tile (at most `MC` rows x `NC` columns of C), for each K block of `KC` steps: pack the tile's B
-//! block into scratch (unless B is pre-packed), pack its A block (unless pre-packed), then run the
-//! microkernel over every `MR x NR` sub-tile, column panels outside so a B panel stays in L1 while the A
-//! panels stream from L2. The first K block overwrites C, later ones add to it, and the last one applies the
-//! epilogue in the microkernel's store.
+//! A tile is at most `MC` rows x `NC` columns of C; tiles are numbered column-block-major, so the contiguous
+//! range a thread runs is mostly whole runs of row blocks sharing a column block. For each such run and each
+//! K block of `KC` steps (GotoBLAS/BLIS order): pack the B block into scratch once (unless B is pre-packed),
+//! then for each row block pack its A block (unless pre-packed) and run the microkernel over every
+//! `MR x NR` sub-tile, column panels outside so a B panel stays in L1 while the A panels stream from L2. The
+//! first K block overwrites C, later ones add to it, and the last one applies the epilogue in the
+//! microkernel's store.
 
 mod checked;
 mod epilogue;
@@ -304,7 +306,8 @@ impl Gemm {
         self.variant
     }
 
-    /// Independent output tiles, numbered row-block-major.
+    /// Independent output tiles (a row block of at most `mc` rows by a column block of at most `nc` columns),
+    /// numbered column-block-major: see [`Gemm::run_tiles`].
     pub fn tiles(&self) -> usize {
         self.rows.blocks * self.cols.blocks
     }
@@ -343,7 +346,9 @@ impl Gemm {
         unsafe { self.run_tiles(0..self.tiles(), scratch) }
     }
 
-    /// Computes tiles `range` of C, on this thread.
+    /// Computes tiles `range` of C, on this thread. Tiles are numbered column-block-major, so a range covers
+    /// runs of row blocks sharing a column block; each run packs its B block once per K block and reuses it
+    /// for all its row blocks (a range of one tile packs B for one row block only).
     ///
     /// # Safety
     /// - A, B (or the image), the bias and the residual must be readable, and C writable, over every element
@@ -365,30 +370,37 @@ impl Gemm {
         // zero neither pointer is used.
         let a_block = scratch.as_mut_ptr().wrapping_add(aligned);
         let b_block = a_block.wrapping_add(a_len);
-        for tile in range {
+        let row_blocks = self.rows.blocks;
+        let mut tile = range.start;
+        while tile < range.end {
+            let col_block = tile / row_blocks;
+            let stop = range.end.min((col_block + 1) * row_blocks);
+            let first = col_block * row_blocks;
             // SAFETY: forwarded contract; the scratch blocks are as large as `scratch_parts` says.
-            unsafe { self.run_tile(tile, a_block, b_block) };
+            unsafe { self.run_row_blocks(col_block, tile - first..stop - first, a_block, b_block) };
+            tile = stop;
         }
         Ok(())
     }
 
-    /// Computes one tile.
+    /// Computes the tiles of row blocks `row_blocks` in column block `col_block`: for each K block, packs the
+    /// B block once, then for each row block packs its A block and runs the microkernel over every
+    /// `MR x NR` sub-tile, column panels outside so a B panel stays in L1 while the A panels stream from L2.
     ///
     /// # Safety
     /// As for [`Gemm::run_tiles`]; `a_block` and `b_block` must hold the [`Gemm::scratch_parts`] values.
-    unsafe fn run_tile(&self, tile: usize, a_block: *mut f32, b_block: *mut f32) {
+    unsafe fn run_row_blocks(&self, col_block: usize, row_blocks: Range<usize>, a_block: *mut f32, b_block: *mut f32) {
         let Problem { m, n, k, a, b, c, ldc, epilogue } = self.problem;
         let (mr, nr, kc) = (self.variant.mr(), self.variant.nr(), self.kc);
         let kernel = self.variant.microkernel();
-        let row_panels = self.rows.block(tile / self.cols.blocks);
-        let col_panels = self.cols.block(tile % self.cols.blocks);
-        let (row0, col0) = (row_panels.start * mr, col_panels.start * nr);
-        let rows = (row_panels.end * mr).min(m) - row0;
+        let col_panels = self.cols.block(col_block);
+        let col0 = col_panels.start * nr;
         let cols = (col_panels.end * nr).min(n) - col0;
         let k_blocks = k.div_ceil(kc).max(1);
         for k_block in 0..k_blocks {
             let k0 = k_block * kc;
             let kc = kc.min(k - k0);
+            let last = k_block + 1 == k_blocks;
             // SAFETY (the block): every pointer stays inside the operand extents the caller vouched for, and
             // the packing targets inside the scratch blocks.
             unsafe {
@@ -405,28 +417,32 @@ impl Gemm {
                         (b_block.cast_const(), nr * kc)
                     }
                 };
-                let (a_panels, a_panel_stride) = match a {
-                    OperandA::Packed(packed) => (packed.ptr.add(row0 * k + k0 * mr), mr * k),
-                    OperandA::Strided(s) => {
-                        let src = s.ptr.add(row0 * s.row_stride + k0 * s.col_stride);
-                        pack::pack_panels(src, s.row_stride, s.col_stride, rows, kc, mr, a_block);
-                        (a_block.cast_const(), mr * kc)
-                    }
-                };
-                let last = k_block + 1 == k_blocks;
-                for (q, j) in (0..cols).step_by(nr).enumerate() {
-                    let b_panel = b_panels.add(q * b_panel_stride);
-                    for (p, i) in (0..rows).step_by(mr).enumerate() {
-                        let (row, col) = (row0 + i, col0 + j);
-                        let out = TileOut {
-                            c: c.add(row * ldc + col),
-                            ldc,
-                            rows: mr.min(rows - i),
-                            cols: nr.min(cols - j),
-                            accumulate: k_block > 0,
-                            epilogue: last.then(|| tile_epilogue(&epilogue, row, col)),
-                        };
-                        kernel(mr, nr, kc, a_panels.add(p * a_panel_stride), b_panel, &out);
+                for row_block in row_blocks.clone() {
+                    let row_panels = self.rows.block(row_block);
+                    let row0 = row_panels.start * mr;
+                    let rows = (row_panels.end * mr).min(m) - row0;
+                    let (a_panels, a_panel_stride) = match a {
+                        OperandA::Packed(packed) => (packed.ptr.add(row0 * k + k0 * mr), mr * k),
+                        OperandA::Strided(s) => {
+                            let src = s.ptr.add(row0 * s.row_stride + k0 * s.col_stride);
+                            pack::pack_panels(src, s.row_stride, s.col_stride, rows, kc, mr, a_block);
+                            (a_block.cast_const(), mr * kc)
+                        }
+                    };
+                    for (q, j) in (0..cols).step_by(nr).enumerate() {
+                        let b_panel = b_panels.add(q * b_panel_stride);
+                        for (p, i) in (0..rows).step_by(mr).enumerate() {
+                            let (row, col) = (row0 + i, col0 + j);
+                            let out = TileOut {
+                                c: c.add(row * ldc + col),
+                                ldc,
+                                rows: mr.min(rows - i),
+                                cols: nr.min(cols - j),
+                                accumulate: k_block > 0,
+                                epilogue: last.then(|| tile_epilogue(&epilogue, row, col)),
+                            };
+                            kernel(mr, nr, kc, a_panels.add(p * a_panel_stride), b_panel, &out);
+                        }
                     }
                 }
             }
