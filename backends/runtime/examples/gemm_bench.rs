@@ -17,8 +17,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use msc_runtime::gemm::{
-    Blocking, ConvGeometry, Epilogue, Gemm, Im2col, Isa, OperandA, OperandB, Packed, Problem, Strided, StridedSlice,
-    Variant, pack_a, pack_b, packed_a_len, packed_b_len,
+    Blocking, CacheSizes, ConvGeometry, Epilogue, Gemm, Im2col, Isa, OperandA, OperandB, Packed, Problem, Strided,
+    StridedSlice, Variant, pack_a, pack_b, packed_a_len, packed_b_len,
 };
 
 /// A benchmarked problem.
@@ -346,6 +346,11 @@ fn main() {
             (t, (wall, cpu))
         })
         .collect();
+    let caches = CacheSizes::host();
+    println!("host caches per core: L1d {} KiB, L2 {} KiB", caches.l1d >> 10, caches.l2 >> 10);
+    for variant in Variant::available_on_host() {
+        println!("{variant} blocking: {:?}", options.blocking.unwrap_or(Blocking::for_variant(variant)));
+    }
     println!(
         "{:<14} {:>28} {:>8} {:>12} {:>7} {:>12} {:>7} {:>7}",
         "variant", "shape", "threads", "wall GFLOP/s", "% peak", "CPU GFLOP/s", "% peak", "tiles"

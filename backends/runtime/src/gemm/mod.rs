@@ -14,6 +14,7 @@
 //! first K block overwrites C, later ones add to it, and the last one applies the epilogue in the
 //! microkernel's store.
 
+mod blocking;
 mod checked;
 mod epilogue;
 mod kernels;
@@ -22,6 +23,7 @@ mod variant;
 
 use std::ops::Range;
 
+pub use blocking::{Blocking, CacheSizes};
 pub use checked::{
     ASlice, BSlice, BiasSlice, CheckedGemm, EpilogueSlices, Im2colSlice, PackedSlice, ResidualSlice, SliceProblem,
     StridedSlice, gemm,
@@ -178,39 +180,6 @@ pub struct Problem {
     pub c: *mut f32,
     pub ldc: usize,
     pub epilogue: Epilogue,
-}
-
-/// Cache blocking: K steps per packed block (`kc`), at most `mc` rows and `nc` columns of C per tile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Blocking {
-    pub kc: usize,
-    pub mc: usize,
-    pub nc: usize,
-}
-
-impl Blocking {
-    /// Blocking for Zen 5 (48 KiB L1d, 1 MiB L2 per core, shared L3), from the register tile:
-    ///
-    /// - `kc`: the B micro-panel (`kc x NR`) is reused by every A micro-panel of the tile, so it must stay in
-    ///   L1 while A panels and C stream through: at most half of L1d, 24 KiB, capped at 256 steps (longer
-    ///   runs gain nothing once the per-block store of C is amortized). AVX2 (NR 16): 256, 16 KiB; AVX-512
-    ///   (NR 32): 192, 24 KiB; NEON (NR 12): 256, 12 KiB.
-    /// - `mc`: the packed A block (`mc x kc`) is re-read from L2 once per column panel, so it must stay in L2:
-    ///   144 KiB, i.e. 144 rows at kc 256 (AVX2; BLIS's Zen value too) and 192 at kc 192 (AVX-512).
-    /// - `nc`: the packed B block (`kc x nc`) is written by packing and read once per K block; 512 KiB keeps
-    ///   it in L2 beside the A block (656 KiB together) and out of L3's way: 512 columns at kc 256.
-    ///
-    /// Tiles are at most `mc x nc`, so a 1024 x 1024 C has 16 tiles with AVX2, enough to balance 2 threads.
-    pub fn for_variant(variant: Variant) -> Blocking {
-        const B_PANEL_BYTES: usize = 24 << 10;
-        const A_BLOCK_BYTES: usize = 144 << 10;
-        const B_BLOCK_BYTES: usize = 512 << 10;
-        let (mr, nr) = (variant.mr(), variant.nr());
-        let kc = (B_PANEL_BYTES / (4 * nr)).clamp(1, 256);
-        let mc = (A_BLOCK_BYTES / (4 * kc) / mr).max(1) * mr;
-        let nc = (B_BLOCK_BYTES / (4 * kc) / nr).max(1) * nr;
-        Blocking { kc, mc, nc }
-    }
 }
 
 /// Values of scratch alignment slack: scratch is used from its first 64-byte boundary.
