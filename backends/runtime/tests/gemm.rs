@@ -300,6 +300,8 @@ fn implicit_im2col_convolutions() {
         (3, 16, 15, 7, 2, 1, (3, 3), (2, 4), 16),
         (17, 5, 6, 1, 2, 1, (0, 1), (1, 0), 33),
         (1, 12, 12, 7, 1, 2, (6, 5), (4, 6), 3),
+        // Rows wider than two panels: whole-panel copies between partial ones.
+        (5, 6, 41, 3, 1, 1, (1, 1), (1, 1), 9),
     ];
     for variant in variants() {
         for &(channels, height, width, kernel, stride, dilation, pads_h, pads_w, out_channels) in &convs {

@@ -179,57 +179,150 @@ pub(crate) unsafe fn pack_im2col_panels(
     width: usize,
     dst: *mut f32,
 ) {
-    let taps = conv.kernel_h * conv.kernel_w;
-    let plane = conv.height * conv.width;
-    let padded_cols = cols.div_ceil(width) * width;
-    let (height, in_width) = (conv.height as isize, conv.width as isize);
-    for s in 0..kc {
-        let row = k0 + s;
-        let (channel, tap) = (row / taps, row % taps);
-        let (kh, kw) = (tap / conv.kernel_w, tap % conv.kernel_w);
-        // Input coordinates of output pixel (0, 0) for this tap; may be negative (in the padding).
-        let ih0 = (kh * conv.dilation_h) as isize - conv.pad_top as isize;
-        let iw0 = (kw * conv.dilation_w) as isize - conv.pad_left as isize;
-        // Output columns whose input column is inside the image: ow in [ow_lo, ow_hi).
-        let sw = conv.stride_w;
-        let ow_lo = ((-iw0).max(0) as usize).div_ceil(sw).min(conv.out_w);
-        let ow_hi = ((in_width - iw0).max(0) as usize).div_ceil(sw).clamp(ow_lo, conv.out_w);
-        // SAFETY: channel < conv.channels because row < conv.k().
-        let channel_plane = unsafe { image.add(channel * plane) };
-        // Column j of this step goes to `dst[(j / width) * width * kc + s * width + j % width]`.
-        let mut put = {
-            let (mut panel, mut lane) = (0, 0);
-            move |value: f32| {
-                // SAFETY: panel < padded_cols / width and lane < width: inside the caller's destination.
-                unsafe { *dst.add(panel * width * kc + s * width + lane) = value };
-                lane += 1;
-                if lane == width {
-                    (panel, lane) = (panel + 1, 0);
-                }
-            }
-        };
-        let (mut oh, mut ow) = (col0 / conv.out_w, col0 % conv.out_w);
-        let mut j = 0;
-        // One output row (or the part of it inside the block) at a time: padding, the inside run, padding.
-        while j < cols {
-            let run_end = conv.out_w.min(ow + cols - j);
-            let ih = (oh * conv.stride_h) as isize + ih0;
-            if (0..height).contains(&ih) {
-                // SAFETY: ih is a row of the plane.
-                let line = unsafe { channel_plane.add(ih as usize * conv.width) };
-                let (inside_lo, inside_hi) = (ow_lo.clamp(ow, run_end), ow_hi.clamp(ow, run_end));
-                (ow..inside_lo).for_each(|_| put(0.0));
-                for o in inside_lo..inside_hi {
-                    // SAFETY: ow_lo <= o < ow_hi puts the input column inside the row.
-                    put(unsafe { *line.offset((o * sw) as isize + iw0) });
-                }
-                (inside_hi..run_end).for_each(|_| put(0.0));
-            } else {
-                (ow..run_end).for_each(|_| put(0.0));
-            }
-            j += run_end - ow;
-            (oh, ow) = (oh + 1, 0);
+    let block = Im2colBlock { image, conv, k0, kc, col0, cols };
+    // As in `pack_panels`: a constant width turns whole-panel copies into a few vector moves.
+    // SAFETY: forwarded contract.
+    unsafe {
+        match width {
+            8 => block.pack(8, dst),
+            12 => block.pack(12, dst),
+            16 => block.pack(16, dst),
+            32 => block.pack(32, dst),
+            _ => block.pack(width, dst),
         }
-        (cols..padded_cols).for_each(|_| put(0.0));
+    }
+}
+
+/// The arguments of [`pack_im2col_panels`] but the panel width and the target.
+struct Im2colBlock<'a> {
+    image: *const f32,
+    conv: &'a ConvGeometry,
+    k0: usize,
+    kc: usize,
+    col0: usize,
+    cols: usize,
+}
+
+impl Im2colBlock<'_> {
+    /// [`pack_im2col_panels`]: one step (a row of B) at a time, each output row of it as padding, the run
+    /// inside the image, padding. With stride 1 the inside run is contiguous in the image and is copied in
+    /// segments of at most a panel's width; other strides gather it value by value.
+    ///
+    /// # Safety
+    /// As for [`pack_im2col_panels`].
+    #[inline(always)]
+    unsafe fn pack(&self, width: usize, dst: *mut f32) {
+        let Im2colBlock { image, conv, k0, kc, col0, cols } = *self;
+        let taps = conv.kernel_h * conv.kernel_w;
+        let plane = conv.height * conv.width;
+        let padded_cols = cols.div_ceil(width) * width;
+        let (height, in_width) = (conv.height as isize, conv.width as isize);
+        for s in 0..kc {
+            let row = k0 + s;
+            let (channel, tap) = (row / taps, row % taps);
+            let (kh, kw) = (tap / conv.kernel_w, tap % conv.kernel_w);
+            // Input coordinates of output pixel (0, 0) for this tap; may be negative (in the padding).
+            let ih0 = (kh * conv.dilation_h) as isize - conv.pad_top as isize;
+            let iw0 = (kw * conv.dilation_w) as isize - conv.pad_left as isize;
+            // Output columns whose input column is inside the image: ow in [ow_lo, ow_hi).
+            let sw = conv.stride_w;
+            let ow_lo = ((-iw0).max(0) as usize).div_ceil(sw).min(conv.out_w);
+            let ow_hi = ((in_width - iw0).max(0) as usize).div_ceil(sw).clamp(ow_lo, conv.out_w);
+            // SAFETY: channel < conv.channels because row < conv.k().
+            let channel_plane = unsafe { image.add(channel * plane) };
+            let mut out = StepWriter { step: dst.wrapping_add(s * width), panel_len: width * kc, width, j: 0 };
+            let (mut oh, mut ow) = (col0 / conv.out_w, col0 % conv.out_w);
+            // SAFETY (the block): the writer stays inside the first `padded_cols` columns of the destination,
+            // and the reads inside the image row `ih` (ow_lo <= o < ow_hi puts the input column inside it).
+            unsafe {
+                while out.j < cols {
+                    let run_end = conv.out_w.min(ow + cols - out.j);
+                    let ih = (oh * conv.stride_h) as isize + ih0;
+                    if (0..height).contains(&ih) {
+                        let line = channel_plane.add(ih as usize * conv.width);
+                        let (inside_lo, inside_hi) = (ow_lo.clamp(ow, run_end), ow_hi.clamp(ow, run_end));
+                        out.zeros(inside_lo - ow);
+                        // Not dereferenced when the run is empty.
+                        let first = line.wrapping_offset((inside_lo * sw) as isize + iw0);
+                        if sw == 1 {
+                            out.copy(first, inside_hi - inside_lo);
+                        } else {
+                            (0..inside_hi - inside_lo).for_each(|o| out.put(*first.add(o * sw)));
+                        }
+                        out.zeros(run_end - inside_hi);
+                    } else {
+                        out.zeros(run_end - ow);
+                    }
+                    (oh, ow) = (oh + 1, 0);
+                }
+                out.zeros(padded_cols - cols);
+            }
+        }
+    }
+}
+
+/// Writes one step of consecutive B columns into panels: column `j` goes to
+/// `step[(j / width) * panel_len + j % width]`.
+struct StepWriter {
+    step: *mut f32,
+    panel_len: usize,
+    width: usize,
+    j: usize,
+}
+
+impl StepWriter {
+    /// Where column `j` goes, and how many columns after it share its panel.
+    #[inline(always)]
+    fn at(&self) -> (*mut f32, usize) {
+        let lane = self.j % self.width;
+        (self.step.wrapping_add(self.j / self.width * self.panel_len + lane), self.width - lane)
+    }
+
+    /// # Safety
+    /// The next column must lie inside the destination.
+    #[inline(always)]
+    unsafe fn put(&mut self, value: f32) {
+        // SAFETY: by the contract.
+        unsafe { *self.at().0 = value };
+        self.j += 1;
+    }
+
+    /// The next `len` columns from `src`, a panel's segment at a time.
+    ///
+    /// # Safety
+    /// `src` must be readable for `len` values and the columns must lie inside the destination.
+    #[inline(always)]
+    unsafe fn copy(&mut self, src: *const f32, len: usize) {
+        let mut done = 0;
+        while done < len {
+            let (to, room) = self.at();
+            let segment = room.min(len - done);
+            // SAFETY: by the contract; a segment stays inside one panel's step.
+            unsafe {
+                if segment == self.width {
+                    // A whole panel row: a copy of constant size when the width is a constant.
+                    std::ptr::copy_nonoverlapping(src.add(done), to, self.width);
+                } else {
+                    std::ptr::copy_nonoverlapping(src.add(done), to, segment);
+                }
+            }
+            (done, self.j) = (done + segment, self.j + segment);
+        }
+    }
+
+    /// The next `len` columns zero.
+    ///
+    /// # Safety
+    /// The columns must lie inside the destination.
+    #[inline(always)]
+    unsafe fn zeros(&mut self, len: usize) {
+        let mut done = 0;
+        while done < len {
+            let (to, room) = self.at();
+            let segment = room.min(len - done);
+            // SAFETY: by the contract; a segment stays inside one panel's step.
+            unsafe { std::ptr::write_bytes(to, 0, segment) };
+            (done, self.j) = (done + segment, self.j + segment);
+        }
     }
 }
