@@ -76,20 +76,20 @@ impl Blocking {
     /// Blocking for a core with `caches`, from the register tile (GotoBLAS/BLIS: a B micro-panel in L1, the
     /// packed A block in L2, the packed B block shared by a run of row blocks in L2/L3):
     ///
-    /// - `kc`: the B micro-panel (`kc x NR`) is reused by every A micro-panel of a row block, so most of it
-    ///   must stay in L1 while A panels and C stream through: three quarters of L1d, within 128..=512 steps.
-    ///   Long K blocks matter: each K block loads and stores every C tile once more, and those misses cost
-    ///   more than the B panel's occasional L2 refill (measured on a 32 KiB L1d: kc 384 beat 256 by ~10%).
-    ///   AVX2 (NR 16) on 32 KiB: 384, 24 KiB; on 48 KiB: 512.
+    /// - `kc`: the B micro-panel (`kc x NR`) is reused by every A micro-panel of a row block: the size of L1d,
+    ///   within 128..=512 steps. That is longer than the usual half of L1 (the panel is partly re-read from
+    ///   L2, whose bandwidth is ample for 2 vectors per 6 cycles), because each K block loads and stores every
+    ///   C tile once more and those misses cost more: on a 32 KiB L1d (Zen 3) kc 512 ran 1024^3 at ~85% of
+    ///   peak against ~79% for kc 256 and ~80% for 384. AVX2 (NR 16): 512 on 32 KiB and up.
     /// - `mc`: the packed A block (`mc x kc`) is re-read from L2 once per column panel, beside the B panels
-    ///   passing through and the C tiles: a quarter of L2. 512 KiB L2, kc 384: 84 rows (AVX2).
+    ///   passing through and the C tiles: a quarter of L2. 512 KiB L2, kc 512: 60 rows (AVX2).
     /// - `nc`: the packed B block (`kc x nc`) is packed once per K block for a run of row blocks and read
     ///   once per row block, from L3 as in BLIS; each A block is packed once per column block, so wide
-    ///   blocks amortize A packing (measured: nc 336 ran ~15% slower than 1008 at 1024^3). Three times L2
-    ///   keeps it well inside a shared L3: 512 KiB L2, kc 384: 1024 columns (AVX2).
+    ///   blocks amortize A packing (measured: nc 336 ran ~15% slower than 1008 at 1024^3, kc 384). Three times L2
+    ///   keeps it well inside a shared L3: 512 KiB L2, kc 512: 768 columns (AVX2).
     pub fn for_caches(variant: Variant, caches: CacheSizes) -> Blocking {
         let (mr, nr) = (variant.mr(), variant.nr());
-        let kc = (caches.l1d * 3 / 4 / (4 * nr)).clamp(128, 512);
+        let kc = (caches.l1d / (4 * nr)).clamp(128, 512);
         let mc = (caches.l2 / 4 / (4 * kc) / mr).max(1) * mr;
         let nc = (3 * caches.l2 / (4 * kc) / nr).max(1) * nr;
         Blocking { kc, mc, nc }
@@ -111,7 +111,7 @@ mod tests {
             }
         }
         let avx2 = Blocking::for_caches(Variant::AVX2, CacheSizes::FALLBACK);
-        assert_eq!(avx2, Blocking { kc: 384, mc: 84, nc: 1024 });
+        assert_eq!(avx2, Blocking { kc: 512, mc: 60, nc: 768 });
     }
 
     #[test]
