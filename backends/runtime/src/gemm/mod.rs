@@ -19,6 +19,8 @@ mod checked;
 mod epilogue;
 mod kernels;
 mod pack;
+#[cfg(target_arch = "x86_64")]
+mod pack_avx2;
 mod variant;
 
 use std::ops::Range;

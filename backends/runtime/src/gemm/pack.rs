@@ -138,6 +138,11 @@ unsafe fn pack_panels_of_width(src: Strided, lines: usize, kc: usize, width: usi
             }
         }
         first_general_panel = full_panels;
+    } else if width == 6 && src.col_stride == 1 && avx2_rows_6() {
+        // Rows with contiguous steps (A row-major) for the AVX2 kernel: transposed eight steps at a time.
+        // SAFETY: the full panels are inside the ranges the caller vouched for; the host has AVX2.
+        unsafe { super::pack_avx2::pack_rows_6(src.ptr, src.row_stride, full_panels, kc, dst) };
+        first_general_panel = full_panels;
     }
     for p in first_general_panel..lines.div_ceil(width) {
         let first = p * width;
@@ -159,6 +164,18 @@ unsafe fn pack_panels_of_width(src: Strided, lines: usize, kc: usize, width: usi
                 }
             }
         }
+    }
+}
+
+/// Whether [`pack_panels`] may pack six-row panels of contiguous rows with AVX2.
+fn avx2_rows_6() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        super::pack_avx2::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
@@ -323,6 +340,42 @@ impl StepWriter {
             // SAFETY: by the contract; a segment stays inside one panel's step.
             unsafe { std::ptr::write_bytes(to, 0, segment) };
             (done, self.j) = (done + segment, self.j + segment);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every panel width and every vectorized path against the layout's definition, on odd sizes and strides.
+    #[test]
+    fn pack_panels_matches_the_layout() {
+        for width in [1, 4, 6, 8, 12, 16] {
+            for lines in [1, 5, 6, 7, 13, 18, 23] {
+                for kc in [1, 2, 7, 8, 9, 16, 17, 31] {
+                    // (line stride, step stride): steps contiguous (A row-major), lines contiguous (B
+                    // row-major), neither.
+                    for (line_stride, step_stride) in [(kc + 3, 1), (1, lines + 2), (2 * kc + 1, 2)] {
+                        let len = (lines - 1) * line_stride + (kc - 1) * step_stride + 1;
+                        let src: Vec<f32> = (0..len).map(|v| v as f32).collect();
+                        let mut dst = vec![f32::NAN; panels_len(lines, kc, width).unwrap()];
+                        // SAFETY: `src` covers every index of the problem and `dst` its packed length.
+                        unsafe {
+                            pack_panels(src.as_ptr(), line_stride, step_stride, lines, kc, width, dst.as_mut_ptr())
+                        };
+                        for (index, &value) in dst.iter().enumerate() {
+                            let (p, s, i) = (index / (width * kc), index / width % kc, index % width);
+                            let line = p * width + i;
+                            let expected = if line < lines { src[line * line_stride + s * step_stride] } else { 0.0 };
+                            assert_eq!(
+                                value, expected,
+                                "width {width} lines {lines} kc {kc} strides {line_stride}, {step_stride}: {index}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 }
