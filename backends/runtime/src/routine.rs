@@ -1,7 +1,7 @@
 //! What a plan step runs: a compiled kernel, or a routine built into the runtime (today: the fp32 GEMM
 //! engine, described by a [`GemmCall`]). This file holds the descriptors, their encoding in the plan section,
 //! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
-//! call to one run's buffers and to the engine ([`BoundGemm`]).
+//! call to the engine once per session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -441,18 +441,35 @@ pub fn packing_variant(cpu_features: &[String]) -> Variant {
         .unwrap_or_else(|| Variant::generic(4, 8).expect("a valid generic shape"))
 }
 
-/// The variant this host runs `call` with: the fastest one whose panel widths fit the call's packed operands,
-/// else a generic kernel of those widths.
-pub(crate) fn host_variant(call: &GemmCall) -> Result<Variant, GemmError> {
-    let width = |s: &Source| match s {
-        Source::Packed { width } => Some(*width as usize),
-        _ => None,
-    };
-    let (mr, nr) = (width(&call.a), width(&call.b));
-    let fits = |v: &Variant| mr.is_none_or(|w| w == v.mr()) && nr.is_none_or(|w| w == v.nr());
-    match Variant::available_on_host().into_iter().find(fits) {
-        Some(v) => Ok(v),
-        None => Variant::generic(mr.unwrap_or(4), nr.unwrap_or(8)),
+/// How this host runs a GEMM step, fixed when a session is created: the variant, and the tiles of each batch
+/// entry (they depend on the shapes only), so a run binds the step without setting up the engine twice.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GemmPlan {
+    variant: Variant,
+    tiles_per_entry: usize,
+}
+
+impl GemmPlan {
+    /// The fastest variant whose panel widths fit the call's packed operands, else a generic kernel of those
+    /// widths; the engine's checks run here, once.
+    pub(crate) fn new(call: &GemmCall) -> Result<GemmPlan, GemmError> {
+        let width = |s: &Source| match s {
+            Source::Packed { width } => Some(*width as usize),
+            _ => None,
+        };
+        let (mr, nr) = (width(&call.a), width(&call.b));
+        let fits = |v: &Variant| mr.is_none_or(|w| w == v.mr()) && nr.is_none_or(|w| w == v.nr());
+        let variant = match Variant::available_on_host().into_iter().find(fits) {
+            Some(v) => v,
+            None => Variant::generic(mr.unwrap_or(4), nr.unwrap_or(8))?,
+        };
+        let mut plan = GemmPlan { variant, tiles_per_entry: 0 };
+        if call.batch.iter().all(|l| l.count > 0) {
+            // Entry 0 at placeholder addresses (up to five buffers), only set up, never run.
+            let placeholders = [std::ptr::NonNull::<u8>::dangling().as_ptr(); 5];
+            plan.tiles_per_entry = BoundGemm::new(call, plan, &placeholders).entry(0)?.tiles();
+        }
+        Ok(plan)
     }
 }
 
@@ -469,14 +486,11 @@ pub(crate) struct BoundGemm<'a> {
 unsafe impl Sync for BoundGemm<'_> {}
 
 impl<'a> BoundGemm<'a> {
-    /// Binds `call` (checked at load time against the buffers' lengths) to `args`, its buffers' addresses.
-    pub(crate) fn new(call: &'a GemmCall, variant: Variant, args: &'a [*mut u8]) -> Result<BoundGemm<'a>, GemmError> {
+    /// Binds `call` (checked at load time against the buffers' lengths), planned by `plan`, to `args`, its
+    /// buffers' addresses.
+    pub(crate) fn new(call: &'a GemmCall, plan: GemmPlan, args: &'a [*mut u8]) -> BoundGemm<'a> {
         let entries = call.batch.iter().map(|l| l.count).product();
-        let mut bound = BoundGemm { call, variant, args, entries, tiles_per_entry: 0 };
-        if entries > 0 {
-            bound.tiles_per_entry = bound.entry(0)?.tiles();
-        }
-        Ok(bound)
+        BoundGemm { call, variant: plan.variant, args, entries, tiles_per_entry: plan.tiles_per_entry }
     }
 
     /// Independent tiles over all batch entries.
@@ -562,7 +576,7 @@ impl<'a> BoundGemm<'a> {
         while tile < end {
             let entry = tile / per;
             let stop = end.min((entry + 1) * per);
-            let gemm = self.entry(entry).expect("every entry has the shape of entry 0, which was accepted");
+            let gemm = self.entry(entry).expect("every entry has the shape of entry 0, which the plan accepted");
             SCRATCH.with_borrow_mut(|scratch| {
                 if scratch.len() < gemm.scratch_len() {
                     scratch.resize(gemm.scratch_len(), 0.0);

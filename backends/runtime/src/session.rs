@@ -7,10 +7,9 @@ use std::time::Instant;
 use crate::buffer::AlignedBuf;
 use crate::error::RunError;
 use crate::format::{Base, TensorInfo};
-use crate::gemm::Variant;
 use crate::load::Model;
 use crate::pool::Pool;
-use crate::routine::{self, BoundGemm, Routine};
+use crate::routine::{BoundGemm, GemmPlan, Routine};
 use crate::tensor::Tensor;
 
 /// The kernel ABI: `args[i]` is the address of the step's i-th buffer argument; the kernel does the tiles
@@ -22,8 +21,8 @@ type KernelFn = unsafe extern "C" fn(args: *const *mut u8, begin: i64, end: i64)
 pub struct Session {
     model: Model,
     kernels: Vec<KernelFn>,
-    /// For each step running the GEMM engine, the engine variant this host runs it with.
-    gemm_variants: Vec<Option<Variant>>,
+    /// For each step running the GEMM engine, how this host runs it.
+    gemm_plans: Vec<Option<GemmPlan>>,
     threads: usize,
     /// Steps whose buffers total fewer bytes run on the calling thread alone.
     parallel_threshold: u64,
@@ -98,14 +97,14 @@ impl Session {
                 unsafe { std::mem::transmute::<*const u8, KernelFn>(model.kernel_entry(index)) }
             })
             .collect();
-        let gemm_variants = model
+        let gemm_plans = model
             .plan()
             .steps
             .iter()
             .enumerate()
             .map(|(step, s)| match &s.routine {
                 Routine::Kernel(_) => Ok(None),
-                Routine::Gemm(call) => routine::host_variant(call).map(Some).map_err(|source| RunError::Gemm {
+                Routine::Gemm(call) => GemmPlan::new(call).map(Some).map_err(|source| RunError::Gemm {
                     step,
                     name: s.name.clone(),
                     source,
@@ -115,7 +114,7 @@ impl Session {
         Ok(Session {
             model,
             kernels,
-            gemm_variants,
+            gemm_plans,
             threads,
             parallel_threshold: MIN_PARALLEL_BYTES,
             pool,
@@ -254,12 +253,8 @@ impl Session {
                     self.pool.run(chunks as usize, &|chunk| call.run_chunk(chunk as u64));
                 }
                 Routine::Gemm(call) => {
-                    let variant = self.gemm_variants[index].expect("set for every GEMM step");
-                    let gemm = BoundGemm::new(call, variant, &args).map_err(|source| RunError::Gemm {
-                        step: index,
-                        name: step.name.clone(),
-                        source,
-                    })?;
+                    let plan = self.gemm_plans[index].expect("set for every GEMM step");
+                    let gemm = BoundGemm::new(call, plan, &args);
                     let (tiles, chunks) = (gemm.tiles(), chunks_of(gemm.tiles()));
                     self.pool.run(chunks as usize, &|chunk| {
                         let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
