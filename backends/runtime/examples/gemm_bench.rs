@@ -69,9 +69,9 @@ impl Shape {
             };
             return Some(Shape::Conv { m, conv });
         }
-        match numbers(text, 'x')?.as_slice() {
-            &[n] => Some(Shape::Gemm { m: n, k: n, n }),
-            &[m, k, n] => Some(Shape::Gemm { m, k, n }),
+        match *numbers(text, 'x')?.as_slice() {
+            [n] => Some(Shape::Gemm { m: n, k: n, n }),
+            [m, k, n] => Some(Shape::Gemm { m, k, n }),
             _ => None,
         }
     }
