@@ -194,7 +194,8 @@ impl CostModel {
         let gemm = 2.0 * 36.0 * tiles * c * k / (cal.gemm_gflops * 1e3);
         let transforms = tiles * (c * 2.0 * 2.0 * 216.0 + k * 2.0 * (144.0 + 96.0));
         let traffic = 2.0 * 36.0 * tiles * (c + k) * 4.0 / (cal.bandwidth_gb_per_s * 1e3);
-        let winograd = gemm + transforms / (cal.winograd_transform_gflops * 1e3) + traffic + 3.0 * cal.launch_overhead_us;
+        let winograd =
+            gemm + transforms / (cal.winograd_transform_gflops * 1e3) + traffic + 3.0 * cal.launch_overhead_us;
         winograd < direct
     }
 }

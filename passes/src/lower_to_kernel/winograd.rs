@@ -287,13 +287,19 @@ fn apply(kb: &mut KernelBuilder<'_>, rows: &[[f64; N]], values: &[Value]) -> Vec
 }
 
 /// `V[p][c][t] = (Bᵀ d B)[p]` for the 6x6 window `d` of tile `t` in channel `c`: one tile per (image,
-/// channel, tile row), a loop over the tiles of the row (stored at consecutive `t`, so it vectorizes).
+/// channel, tile row), a loop over the tiles of the row storing at consecutive `t`; each position `p` is
+/// its own buffer (a view of `V`), so every store has its own buffer and the loop vectorizes.
 fn input_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, padded: Value, v: Value) {
     let [hp, wp] = conv.padded();
     let (c, t, [th, tw]) = (conv.channels, conv.all_tiles(), conv.tiles);
+    let mut buffers = vec![padded];
+    for p in 0..(N * N) as u64 {
+        let slice = MemRefType::new(vec![c * t], ElementType::F32);
+        buffers.push(l.view(v, slice, p * c * t * 4));
+    }
     let rows = Rows::new(conv.images * c * th, tw * (N * N * 8) as u64);
-    l.launch("winograd_input", &[padded, v], rows.tiles(), |kb, kf| {
-        let (xb, vb) = (kf.buffers[0], kf.buffers[1]);
+    l.launch("winograd_input", &buffers, rows.tiles(), |kb, kf| {
+        let xb = kf.buffers[0];
         rows.for_each(kb, kf, |kb, r| {
             let [image, channel, ty] = kb.delinearize(r, &[conv.images, c, th])[..] else {
                 unreachable!("three coordinates")
@@ -331,9 +337,7 @@ fn input_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, padded: Valu
                 let out = kb.add_index(column, tx);
                 for (a, row) in rows_bt_d.iter().enumerate() {
                     for (b, value) in apply(kb, &m.bt, row).into_iter().enumerate() {
-                        let base = kb.index(((a * N + b) as u64 * c * t) as i64);
-                        let at = kb.add_index(base, out);
-                        kb.store(value, vb, &[at]);
+                        kb.store(value, kf.buffers[1 + a * N + b], &[out]);
                     }
                 }
             });
