@@ -154,13 +154,8 @@ impl Conv {
             let g = &self.weights[kc * R * R..(kc + 1) * R * R];
             for (a, ga) in m.g.iter().enumerate() {
                 for (b, gb) in m.g.iter().enumerate() {
-                    let mut sum = 0.0;
-                    for i in 0..R {
-                        for j in 0..R {
-                            sum += ga[i] * g[i * R + j] * gb[j];
-                        }
-                    }
-                    u[(a * N + b) * k_count * c_count + kc] = sum;
+                    let row = |i: usize| -> f64 { gb.iter().zip(&g[i * R..(i + 1) * R]).map(|(x, y)| x * y).sum() };
+                    u[(a * N + b) * k_count * c_count + kc] = ga.iter().enumerate().map(|(i, x)| x * row(i)).sum();
                 }
             }
         }
@@ -483,12 +478,8 @@ mod tests {
         let mut prod = [[0.0; N]; N];
         for (a, row) in prod.iter_mut().enumerate() {
             for (b, p) in row.iter_mut().enumerate() {
-                let mut v = 0.0;
-                for i in 0..N {
-                    for j in 0..N {
-                        v += m.bt[a][i] * d[i * N + j] * m.bt[b][j];
-                    }
-                }
+                let row = |i: usize| -> f64 { m.bt[b].iter().zip(&d[i * N..(i + 1) * N]).map(|(x, y)| x * y).sum() };
+                let v: f64 = m.bt[a].iter().enumerate().map(|(i, x)| x * row(i)).sum();
                 *p = v * u[a * N + b];
             }
         }
