@@ -190,6 +190,7 @@ fn unit(key: &str, block: u32) -> Calibration {
         transpose_bandwidth_gb_per_s: free,
         launch_overhead_us: 1e-9,
         view_us: 1e-9,
+        winograd_transform_gflops: free,
     };
     *field(&mut c, key) = 1.0;
     c
@@ -219,6 +220,8 @@ fn measure(block: u32) -> Result<Calibration, String> {
     .median_us(200)?;
     let mut calibration = unit("launch_overhead_us", block);
     calibration.view_us = 0.01;
+    // Not measured here: carried over from the checked-in table.
+    calibration.winograd_transform_gflops = Calibration::for_target("host")?.1.winograd_transform_gflops;
     for bench in benches(block.into()) {
         let model = parse(&bench.ir)?;
         let predicted = predict(&model, &unit(bench.key, block));
@@ -263,6 +266,9 @@ transpose_bandwidth_gb_per_s = {:.2}
 launch_overhead_us = {:.3}
 # A reshape-like op that only reinterprets its input (no data moved): not measurable, a constant.
 view_us = {}
+# Winograd F(4x4, 3x3) tile transforms (winograd_input/winograd_output kernels), in FLOP/s of dense
+# 6x6 matrix products: ESTIMATED from their times in `msc bench --profile`, not measured by calibrate.
+winograd_transform_gflops = {}
 ",
         c.blocked_layout_k,
         c.gemm_gflops,
@@ -275,6 +281,7 @@ view_us = {}
         c.transpose_bandwidth_gb_per_s,
         c.launch_overhead_us,
         c.view_us,
+        c.winograd_transform_gflops,
     )
 }
 

@@ -30,6 +30,8 @@ pub struct Calibration {
     pub transpose_bandwidth_gb_per_s: f64,
     pub launch_overhead_us: f64,
     pub view_us: f64,
+    /// The Winograd tile transforms' loops, in FLOP/s of dense 6x6 matrix products ([`CostModel::winograd_pays`]).
+    pub winograd_transform_gflops: f64,
 }
 
 const X86_64: &str = include_str!("calibration/x86_64.txt");
@@ -67,6 +69,7 @@ impl Calibration {
             transpose_bandwidth_gb_per_s: take("transpose_bandwidth_gb_per_s")?,
             launch_overhead_us: take("launch_overhead_us")?,
             view_us: take("view_us")?,
+            winograd_transform_gflops: take("winograd_transform_gflops")?,
         };
         match values.keys().next() {
             Some(key) => Err(format!("the calibration has an unknown key `{key}`")),
@@ -174,6 +177,26 @@ impl CostModel {
         let compute = flops / (gflops * 1e3);
         let traffic = moved / (cal.bandwidth_gb_per_s * 1e3);
         compute.max(traffic) + cal.launch_overhead_us
+    }
+}
+
+impl CostModel {
+    /// Whether a 3x3 stride-1 conv of `images` images, `channels` to `filters` channels and an `output`
+    /// plane is predicted faster as Winograd F(4x4, 3x3) than as the direct GEMM at the NCHW conv rate:
+    /// a GEMM of 36/(16·9) of the direct one's FLOPs per 4x4 tile at the GEMM rate, plus the input and
+    /// output transforms (counted as dense 6x6 matrix products per tile and channel) at their loop rate,
+    /// plus the transformed data's traffic.
+    pub fn winograd_pays(&self, images: u64, channels: u64, filters: u64, output: [u64; 2]) -> bool {
+        let cal = &self.calibration;
+        let tiles = (images * output[0].div_ceil(4) * output[1].div_ceil(4)) as f64;
+        let (c, k) = (channels as f64, filters as f64);
+        let direct = 2.0 * (images * output[0] * output[1]) as f64 * c * k * 9.0 / (cal.conv_nchw_gflops * 1e3);
+        let gemm = 2.0 * 36.0 * tiles * c * k / (cal.gemm_gflops * 1e3);
+        let transforms = tiles * (c * 2.0 * 2.0 * 216.0 + k * 2.0 * (144.0 + 96.0));
+        let traffic = 2.0 * 36.0 * tiles * (c + k) * 4.0 / (cal.bandwidth_gb_per_s * 1e3);
+        let winograd =
+            gemm + transforms / (cal.winograd_transform_gflops * 1e3) + traffic + 3.0 * cal.launch_overhead_us;
+        winograd < direct
     }
 }
 

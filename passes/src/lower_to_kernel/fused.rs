@@ -60,7 +60,7 @@ pub(super) fn apply_steps(
 
 /// An epilogue attribute ready for a kernel that computes its output element by element: the
 /// steps and, for every operand they read, its buffer and strides against the output shape.
-struct Epilogue {
+pub(super) struct Epilogue {
     steps: Vec<Step>,
     out_shape: Vec<u64>,
     /// (operand index, flat buffer, element strides against `out_shape`).
@@ -68,7 +68,7 @@ struct Epilogue {
 }
 
 impl Epilogue {
-    fn read(l: &mut Lowering<'_>, out_shape: &[u64]) -> Result<Epilogue, String> {
+    pub(super) fn read(l: &mut Lowering<'_>, out_shape: &[u64]) -> Result<Epilogue, String> {
         let steps = read_steps(&l.op(), "epilogue")?;
         let mut operands: Vec<(usize, Value, Vec<i64>)> = Vec::new();
         for k in steps.iter().filter_map(Step::operand) {
@@ -81,8 +81,13 @@ impl Epilogue {
         Ok(Epilogue { steps, out_shape: out_shape.to_vec(), operands })
     }
 
+    /// Whether there are no steps.
+    pub(super) fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
     /// The buffers the kernel must take (after its own) for the epilogue.
-    fn buffers(&self) -> Vec<Value> {
+    pub(super) fn buffers(&self) -> Vec<Value> {
         self.operands.iter().map(|o| o.1).collect()
     }
 
@@ -93,9 +98,22 @@ impl Epilogue {
             return apply_steps(kb, &self.steps, acc, &mut |_, _| unreachable!("no step reads an operand"));
         }
         let idx = kb.delinearize(r, &self.out_shape);
+        self.apply_at(kb, buffers, first, &idx, acc)
+    }
+
+    /// Applies the steps to `acc`, the output element at indices `idx`; the epilogue's buffers are the
+    /// kernel's buffers from `first`.
+    pub(super) fn apply_at(
+        &self,
+        kb: &mut KernelBuilder<'_>,
+        buffers: &[Value],
+        first: usize,
+        idx: &[Value],
+        acc: Value,
+    ) -> Value {
         apply_steps(kb, &self.steps, acc, &mut |kb, k| {
             let p = self.operands.iter().position(|o| o.0 == k).expect("every read operand is listed");
-            let at = kb.linearize(&idx, &self.operands[p].2);
+            let at = kb.linearize(idx, &self.operands[p].2);
             load_widened(kb, buffers[first + p], &[at])
         })
     }

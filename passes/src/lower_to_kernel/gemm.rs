@@ -61,7 +61,7 @@ fn emit(l: &mut Lowering<'_>, call: GemmCall, inputs: Inputs) -> Vec<Value> {
 }
 
 /// A plain product with no batch, bias or activation yet.
-fn product(m: u64, n: u64, k: u64, a: Source, b: Source) -> GemmCall {
+pub(super) fn product(m: u64, n: u64, k: u64, a: Source, b: Source) -> GemmCall {
     GemmCall {
         m,
         n,

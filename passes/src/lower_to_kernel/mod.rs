@@ -22,6 +22,7 @@ mod normalize;
 mod pool;
 mod reduce;
 mod resize;
+mod winograd;
 
 use msc_builtin::func;
 use msc_ir::pass::{Pass, PassInfo};
@@ -41,8 +42,16 @@ pub const INFO: PassInfo = PassInfo {
             Some("loops") => GemmLowering::Loops,
             Some(other) => return Err(format!("lower-to-kernel: `gemm={other}`: expected `engine` or `loops`")),
         };
+        let conv = match options.take::<String>("conv")?.as_deref() {
+            None | Some("auto") => ConvLowering::Auto,
+            Some("winograd") => ConvLowering::Winograd,
+            Some("direct") => ConvLowering::Direct,
+            Some(other) => {
+                return Err(format!("lower-to-kernel: `conv={other}`: expected `auto`, `winograd` or `direct`"));
+            }
+        };
         options.finish("lower-to-kernel")?;
-        Ok(Box::new(LowerToKernel(LowerOptions { gemm })))
+        Ok(Box::new(LowerToKernel(LowerOptions { gemm, conv })))
     },
 };
 
@@ -56,10 +65,23 @@ pub enum GemmLowering {
     Loops,
 }
 
+/// How the pass lowers 3x3 stride-1 f32 convolutions when `gemm` is `Engine` (pass option `conv`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConvLowering {
+    /// Winograd F(4x4, 3x3) where the cost model predicts it faster than the direct GEMM (`conv=auto`).
+    #[default]
+    Auto,
+    /// Winograd wherever it applies (`conv=winograd`), e.g. to test it on small convs.
+    Winograd,
+    /// Always the direct (implicit-im2col) GEMM (`conv=direct`).
+    Direct,
+}
+
 /// The pass's options.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LowerOptions {
     pub gemm: GemmLowering,
+    pub conv: ConvLowering,
 }
 
 struct LowerToKernel(LowerOptions);
@@ -382,7 +404,9 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOption
         let lower = table[view.name()];
         let outputs = results.iter().map(|r| in_place.get(r).copied()).collect();
         let mut l = Lowering { ctx, module, op, schedule, buffers: &buffers, outputs, kernel_count: &mut kernel_count };
-        let engine = (options.gemm == GemmLowering::Engine).then(|| gemm::lower(&mut l)).flatten();
+        let engine = (options.gemm == GemmLowering::Engine)
+            .then(|| winograd::lower(&mut l, options.conv).or_else(|| gemm::lower(&mut l)))
+            .flatten();
         let produced = engine.unwrap_or_else(|| lower(&mut l)).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
         if produced.len() != results.len() {
             let msg = format!("lowering gave {} buffers for {} results", produced.len(), results.len());

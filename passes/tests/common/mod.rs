@@ -5,7 +5,7 @@
 use msc_ir::verifier::verify;
 use msc_ir::{Context, PrintOptions, Registry, parse_source, print_op};
 use msc_nn_kernels::{Data, Tensor};
-use msc_passes::lower_to_kernel::{GemmLowering, LowerOptions};
+use msc_passes::lower_to_kernel::{ConvLowering, GemmLowering, LowerOptions};
 use std::sync::Arc;
 
 pub fn registry() -> Arc<Registry> {
@@ -21,16 +21,21 @@ pub fn registry() -> Arc<Registry> {
 /// (0: bit-exact), NaN matching NaN. GEMM-shaped ops are checked both as `kernel.gemm` calls and as
 /// loops. Returns the lowered IR text (with `kernel.gemm` calls).
 pub fn check_within(src: &str, inputs: &[Tensor], tol: f64) -> String {
-    check_lowering(src, inputs, tol, GemmLowering::Loops);
-    check_lowering(src, inputs, tol, GemmLowering::Engine)
+    check_lowering(src, inputs, tol, LowerOptions { gemm: GemmLowering::Loops, ..LowerOptions::default() });
+    check_lowering(src, inputs, tol, LowerOptions::default())
 }
 
-fn check_lowering(src: &str, inputs: &[Tensor], tol: f64, gemm: GemmLowering) -> String {
+/// [`check_within`] for one set of lowering options, with convolutions lowered as `conv` says.
+pub fn check_conv_lowering(src: &str, inputs: &[Tensor], tol: f64, conv: ConvLowering) -> String {
+    check_lowering(src, inputs, tol, LowerOptions { gemm: GemmLowering::Engine, conv })
+}
+
+fn check_lowering(src: &str, inputs: &[Tensor], tol: f64, options: LowerOptions) -> String {
     let mut ctx = Context::new(registry());
     let module = parse_source(&mut ctx, src, "test.mlir").unwrap_or_else(|e| panic!("{e}\n{src}"))[0];
     let func = ctx.block_ops(msc_builtin::body(&ctx, module)).next().unwrap();
     let expected = msc_nn::interp::run_function(&ctx, func, inputs).unwrap();
-    msc_passes::lower_to_kernel::lower_module(&mut ctx, module, LowerOptions { gemm })
+    msc_passes::lower_to_kernel::lower_module(&mut ctx, module, options)
         .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
     let text = print_op(&ctx, module, &PrintOptions::default());
     verify(&ctx, module).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
