@@ -289,7 +289,8 @@ fn scaled_fused_conv(own_bias: bool) -> String {
         at + 2,
         segments(own_bias, 3)
     );
-    let types: Vec<String> = shapes.iter().chain([&[5, 1, 1][..], &x]).map(|s| ty(s, "f32")).collect();
+    let all: Vec<&[usize]> = shapes.iter().copied().chain([&[5, 1, 1][..], &x]).collect();
+    let types: Vec<String> = all.iter().map(|s| ty(s, "f32")).collect();
     let mut operand_types = types[..at].to_vec();
     operand_types.push("tensor<f32>".into());
     operand_types.extend(types[at..].iter().cloned());
@@ -302,8 +303,7 @@ fn scaled_fused_conv(own_bias: bool) -> String {
         operand_types.join(", "),
         types[0]
     );
-    let inputs: Vec<Tensor> =
-        shapes.iter().chain([&[5, 1, 1][..], &x]).enumerate().map(|(i, s)| data(s, i as u64 + 1, DType::F32)).collect();
+    let inputs: Vec<Tensor> = all.iter().enumerate().map(|(i, s)| data(s, i as u64 + 1, DType::F32)).collect();
     common::check_within(&module(&types, &body, &types[0]), &inputs, TOL)
 }
 
@@ -313,10 +313,10 @@ fn depthwise_convs_the_routine_does_not_cover_keep_their_loops() {
     let lowered = scaled_fused_conv(true);
     assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
     // An epilogue of another form, an NHWC layout, f64.
-    let attrs = format!(r#"{{group = 2, pads = [1, 1, 1, 1], epilogue = ["mish"]}}"#, segments(false, 0));
+    let attrs = format!(r#"{{group = 2, pads = [1, 1, 1, 1], epilogue = ["mish"], {}}}"#, segments(false, 0));
     let lowered = f32_case("nn.fused_conv", &attrs, &[&[1, 2, 5, 5], &[2, 1, 3, 3]], &[1, 2, 5, 5]);
     assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
-    let attrs = format!(r#"{{group = 2, layout = "NHWC", pads = [1, 1, 1, 1]}}"#, segments(false, 0));
+    let attrs = format!(r#"{{group = 2, layout = "NHWC", pads = [1, 1, 1, 1], {}}}"#, segments(false, 0));
     let lowered = f32_case("nn.fused_conv", &attrs, &[&[1, 5, 5, 2], &[2, 1, 3, 3]], &[1, 5, 5, 2]);
     assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
     let lowered = case("nn.conv", "{group = 2}", &[&[1, 2, 4, 4], &[2, 1, 3, 3]], &[1, 2, 2, 2], "f64", TOL);

@@ -1,9 +1,7 @@
 //! The depthwise taps of one output row, 8 output columns per block: AVX2 + FMA code (unit stride as plain
 //! loads, stride 2 as two loads deinterleaved with a shuffle and a lane permute, other strides gathered; 3-wide
 //! kernels with their weights broadcast once per row) and portable code for any host, which the compiler
-//! vectorizes as it can. Both end with the shared epilogue ([`super::finish`]) compiled for their features.
-
-use super::Epilogue;
+//! vectorizes as it can. The AVX2 entry compiles the whole tile loop (copies and epilogue too) with its features.
 
 /// The instruction set the depthwise kernels run with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,38 +44,24 @@ pub(crate) struct Row<'a> {
     pub acc: *mut f32,
 }
 
+/// Runs a bound call's tiles with the AVX2 kernels, the whole tile loop compiled with AVX2 and FMA.
+///
+/// # Safety
+/// As `BoundDepthwise::run_tiles`, on a host with AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn avx2_tiles(bound: &super::BoundDepthwise<'_>, begin: u64, end: u64) {
+    // SAFETY: forwarded contract: every row the tiles describe is one `avx2::row` may read and write.
+    unsafe { bound.tiles_with(begin, end, |row| avx2::row(row)) }
+}
+
 /// Writes the row's sums to `row.acc`.
 ///
 /// # Safety
-/// `isa` must be available; every input row must hold the `(8 · blocks - 1) · sw + (kw - 1) · dw + 1` values
-/// the blocks read, every weight row `kw` values, and `acc` `8 · blocks` writable values overlapping neither.
-pub(crate) unsafe fn run_row(isa: Isa, row: &Row<'_>) {
-    match isa {
-        Isa::Portable => {
-            // SAFETY: forwarded contract.
-            unsafe { portable(row) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: forwarded contract; the caller checked the host has AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2::row(row) },
-        #[cfg(not(target_arch = "x86_64"))]
-        Isa::Avx2 => unreachable!("AVX2 is unavailable off x86_64, which callers check"),
-    }
-}
-
-/// Finishes one output row from its sums ([`super::finish`], compiled for `isa`).
-pub(crate) fn finish_row(isa: Isa, acc: &[f32], out: &mut [f32], e: Epilogue<'_>) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a bound call's instruction set is one the host has.
-        Isa::Avx2 => unsafe { avx2::finish(acc, out, e) },
-        _ => super::finish(acc, out, e),
-    }
-}
-
-/// # Safety
-/// As [`run_row`].
-unsafe fn portable(row: &Row<'_>) {
+/// Every input row must hold the `(8 · blocks - 1) · sw + (kw - 1) · dw + 1` values the blocks read, every
+/// weight row `kw` values, and `acc` `8 · blocks` writable values overlapping neither.
+#[inline(always)]
+pub(crate) unsafe fn portable(row: &Row<'_>) {
     for block in 0..row.blocks {
         let ox = block * 8;
         let mut acc = [0f32; 8];
@@ -103,10 +87,10 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     use super::Row;
-    use crate::depthwise::Epilogue;
 
     /// # Safety
-    /// As [`super::run_row`], on a host with AVX2 and FMA.
+    /// As [`super::portable`], on a host with AVX2 and FMA.
+    #[inline]
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn row(row: &Row<'_>) {
         // SAFETY: forwarded contract.
@@ -119,15 +103,6 @@ mod avx2 {
                 _ => general::<0>(row),
             }
         }
-    }
-
-    /// The epilogue compiled with AVX2 and FMA.
-    ///
-    /// # Safety
-    /// The host must have AVX2 and FMA.
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn finish(acc: &[f32], out: &mut [f32], e: Epilogue<'_>) {
-        crate::depthwise::finish(acc, out, e)
     }
 
     /// Eight output columns starting at `p`, `S` apart (`S` 0: `stride` apart).

@@ -222,19 +222,43 @@ impl<'a> BoundDepthwise<'a> {
     /// The buffers must be live and as long as [`DepthwiseCall::check`] required, y must overlap no other
     /// argument, and calls running at the same time must be given disjoint tile ranges.
     pub(crate) unsafe fn run_tiles(&self, begin: u64, end: u64) {
-        SCRATCH.with_borrow_mut(|scratch| {
-            for tile in begin..end {
-                // SAFETY: forwarded contract.
-                unsafe { self.run_tile(tile as usize, scratch) };
-            }
-        });
+        match self.isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: forwarded contract; a call is bound to an instruction set the host has.
+            Isa::Avx2 => unsafe { kernels::avx2_tiles(self, begin, end) },
+            // SAFETY: forwarded contract; `portable` reads what a row describes.
+            _ => unsafe { self.tiles_with(begin, end, |row| kernels::portable(row)) },
+        }
+    }
+
+    /// Runs tiles `[begin, end)` with `row_fn` computing each output row's sums; inlined into each
+    /// instruction set's entry so that the copies and the epilogue compile with its features too.
+    ///
+    /// # Safety
+    /// As [`BoundDepthwise::run_tiles`]; `row_fn` must be safe to call on every row a tile describes.
+    #[inline(always)]
+    pub(crate) unsafe fn tiles_with(&self, begin: u64, end: u64, row_fn: impl Fn(&kernels::Row<'_>)) {
+        let mut scratch = SCRATCH.take();
+        let mut taps = Vec::new();
+        for tile in begin..end {
+            // SAFETY: forwarded contract.
+            unsafe { self.run_tile(tile as usize, &mut scratch, &mut taps, &row_fn) };
+        }
+        SCRATCH.set(scratch);
     }
 
     /// One band of one output plane.
     ///
     /// # Safety
-    /// As [`BoundDepthwise::run_tiles`], for this tile.
-    unsafe fn run_tile(&self, tile: usize, scratch: &mut Vec<f32>) {
+    /// As [`BoundDepthwise::tiles_with`], for this tile.
+    #[inline(always)]
+    unsafe fn run_tile(
+        &self,
+        tile: usize,
+        scratch: &mut Vec<f32>,
+        taps: &mut Vec<(*const f32, *const f32)>,
+        row_fn: &impl Fn(&kernels::Row<'_>),
+    ) {
         let call = self.call;
         let c = &call.conv;
         let [height, width] = [c.height, c.width].map(|v| v as usize);
@@ -291,7 +315,6 @@ impl<'a> BoundDepthwise<'a> {
             padded[pad_left + width..].fill(0.0);
         }
         let base = scratch.as_mut_ptr();
-        let mut taps = Vec::with_capacity(kh);
         for oy in first..last {
             taps.clear();
             for ky in 0..kh {
@@ -301,22 +324,16 @@ impl<'a> BoundDepthwise<'a> {
                 // is one of the channel's kh rows.
                 unsafe { taps.push((base.add(slot).cast_const(), weights.add(ky * kw))) };
             }
-            let row = kernels::Row { taps: &taps, kw, dw, sw, blocks, acc: base.wrapping_add(acc_at) };
-            // SAFETY: every padded row holds `wp` values, which cover the columns `blocks` whole blocks read;
-            // the accumulator row holds `blocks` blocks and overlaps no padded row.
-            let out = unsafe {
-                kernels::run_row(self.isa, &row);
-                std::slice::from_raw_parts_mut(y.add(oy * out_w), out_w)
-            };
+            let row = kernels::Row { taps, kw, dw, sw, blocks, acc: base.wrapping_add(acc_at) };
+            // Every padded row holds `wp` values, which cover the columns `blocks` whole blocks read; the
+            // accumulator row holds `blocks` blocks and overlaps no padded row.
+            row_fn(&row);
+            // SAFETY: output row oy of the plane.
+            let out = unsafe { std::slice::from_raw_parts_mut(y.add(oy * out_w), out_w) };
             let acc = &scratch[acc_at..acc_at + out_w];
             // SAFETY: the residual row is as long as the output row.
             let residual = residual.map(|r| unsafe { std::slice::from_raw_parts(r.add(oy * out_w), out_w) });
-            kernels::finish_row(
-                self.isa,
-                acc,
-                out,
-                Epilogue { alpha: call.alpha, bias, residual, activation: call.activation },
-            );
+            finish(acc, out, Epilogue { alpha: call.alpha, bias, residual, activation: call.activation });
         }
     }
 }
@@ -330,7 +347,7 @@ pub(crate) struct Epilogue<'a> {
 }
 
 /// `out = act(alpha · acc + bias + residual)`, the activation by the GEMM engine's row helper; inlined into
-/// each instruction set's entry so it vectorizes with its features.
+/// each instruction set's tile loop so it vectorizes with its features.
 #[inline(always)]
 fn finish(acc: &[f32], out: &mut [f32], e: Epilogue<'_>) {
     match e.residual {
