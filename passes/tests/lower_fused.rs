@@ -267,7 +267,7 @@ fn depthwise_convs_run_in_the_runtime_routine() {
     // nn.fused_conv: a scale, a per-channel bias, a residual and ReLU6 in the routine's epilogue.
     let lowered = scaled_fused_conv(false);
     assert_depthwise_only(&lowered);
-    assert!(lowered.contains("alpha = 5.0e-1") && lowered.contains("residual = true"), "{lowered}");
+    assert!(lowered.contains("alpha = 0.5") && lowered.contains("residual = true"), "{lowered}");
     // A per-channel bias as an extra and a transcendental activation, stride 2.
     let attrs = format!(r#"{{group = 4, strides = [2, 2], epilogue = ["add $2", "silu"], {}}}"#, segments(false, 1));
     let shapes: &[&[usize]] = &[&[1, 4, 9, 17], &[4, 1, 3, 3], &[4, 1, 1]];
