@@ -39,7 +39,8 @@ fn plan(l: &Lowering<'_>) -> Result<Option<(DepthwiseCall, Vec<Value>)>, String>
     let (xs, ws, ys) = (l.memref(x).shape, l.memref(w).shape, l.result_type(0).shape);
     let group = l.op().int("group")? as u64;
     let empty = xs.contains(&0) || ys.contains(&0);
-    if !all_f32 || xs.len() != 4 || empty || group != xs[1] || ws[1] != 1 || ys[1] % xs[1] != 0 {
+    // One input channel (group 1) is a plain conv the GEMM engine runs better.
+    if !all_f32 || xs.len() != 4 || empty || xs[1] < 2 || group != xs[1] || ws[1] != 1 || ys[1] % xs[1] != 0 {
         return Ok(None);
     }
     let window = Window::read(l, &xs[2..], &ws[2..], &ys[2..])?;
