@@ -379,6 +379,14 @@ fn assemble_plan(
                 name: location_name(op.loc(), "gemm"),
                 op_type: "kernel.gemm".into(),
             });
+        } else if name == msc_kernel::depthwise::DEPTHWISE_CONV.name {
+            steps.push(Step {
+                routine: Routine::Depthwise(Box::new(msc_kernel::depthwise::call_of(op).map_err(bad)?)),
+                tiles: 0,
+                args: buffer_refs(ctx, &places, op.operands()),
+                name: location_name(op.loc(), "depthwise_conv"),
+                op_type: "kernel.depthwise_conv".into(),
+            });
         } else if name != func::RETURN.name {
             return Err(bad(format!("unexpected '{name}' in a schedule function")));
         }

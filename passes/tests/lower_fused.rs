@@ -244,3 +244,81 @@ fn epilogues_of_another_form_keep_their_loops() {
         assert!(!lowered.contains("kernel.gemm"), "{attrs}: {lowered}");
     }
 }
+
+/// Asserts `lowered` computes its op in one call of the depthwise routine and no loop kernel.
+fn assert_depthwise_only(lowered: &str) {
+    assert_eq!(lowered.matches("\"kernel.depthwise_conv\"").count(), 1, "{lowered}");
+    assert!(!lowered.contains("kernel.launch") && !lowered.contains("kernel.gemm"), "{lowered}");
+}
+
+#[test]
+fn depthwise_convs_run_in_the_runtime_routine() {
+    // nn.conv: bias, stride 2 on odd sizes, asymmetric pads; dilation 2 with a 1x3 kernel; a 5x5 kernel.
+    let attrs = r#"{group = 3, pads = [1, 0, 0, 2], strides = [2, 2]}"#;
+    let shapes: &[&[usize]] = &[&[2, 3, 9, 11], &[3, 1, 3, 3], &[3]];
+    assert_depthwise_only(&f32_case("nn.conv", attrs, shapes, &[2, 3, 4, 6]));
+    let attrs = r#"{group = 4, pads = [0, 2, 0, 2], dilations = [1, 2]}"#;
+    assert_depthwise_only(&f32_case("nn.conv", attrs, &[&[1, 4, 5, 13], &[4, 1, 1, 3]], &[1, 4, 5, 13]));
+    let attrs = r#"{group = 2, pads = [2, 2, 2, 2]}"#;
+    assert_depthwise_only(&f32_case("nn.conv", attrs, &[&[1, 2, 1, 1], &[2, 1, 5, 5]], &[1, 2, 1, 1]));
+    // Channel multiplier 2.
+    let attrs = r#"{group = 3, pads = [1, 1, 1, 1]}"#;
+    assert_depthwise_only(&f32_case("nn.conv", attrs, &[&[1, 3, 6, 7], &[6, 1, 3, 3]], &[1, 6, 6, 7]));
+    // nn.fused_conv: a scale, a per-channel bias, a residual and ReLU6 in the routine's epilogue.
+    let lowered = scaled_fused_conv(false);
+    assert_depthwise_only(&lowered);
+    assert!(lowered.contains("alpha = 0.5") && lowered.contains("residual = true"), "{lowered}");
+    // A per-channel bias as an extra and a transcendental activation, stride 2.
+    let attrs = format!(r#"{{group = 4, strides = [2, 2], epilogue = ["add $2", "silu"], {}}}"#, segments(false, 1));
+    let shapes: &[&[usize]] = &[&[1, 4, 9, 17], &[4, 1, 3, 3], &[4, 1, 1]];
+    assert_depthwise_only(&f32_case("nn.fused_conv", &attrs, shapes, &[1, 4, 4, 8]));
+}
+
+/// A depthwise `nn.fused_conv` of 5 channels, with its own bias if `own_bias`, whose epilogue scales by a
+/// constant 0.5, adds a per-channel bias and a residual and clips to [0, 6]; lowered and checked.
+fn scaled_fused_conv(own_bias: bool) -> String {
+    let x = [1, 5, 10, 9];
+    let mut shapes: Vec<&[usize]> = vec![&x, &[5, 1, 3, 3]];
+    if own_bias {
+        shapes.push(&[5]);
+    }
+    let at = shapes.len();
+    let attrs = format!(
+        r#"{{group = 5, pads = [1, 1, 1, 1], epilogue = ["mul ${at}", "add ${}", "add ${}", "clip 0 6"], {}}}"#,
+        at + 1,
+        at + 2,
+        segments(own_bias, 3)
+    );
+    let all: Vec<&[usize]> = shapes.iter().copied().chain([&[5, 1, 1][..], &x]).collect();
+    let types: Vec<String> = all.iter().map(|s| ty(s, "f32")).collect();
+    let mut operand_types = types[..at].to_vec();
+    operand_types.push("tensor<f32>".into());
+    operand_types.extend(types[at..].iter().cloned());
+    let operands: Vec<String> =
+        (0..at).map(|i| format!("%a{i}")).chain(["%s".into(), format!("%a{at}"), format!("%a{}", at + 1)]).collect();
+    let body = format!(
+        r#"    %s = "nn.constant"() {{value = dense<0.5> : tensor<f32>}} : () -> tensor<f32>
+    %y = "nn.fused_conv"({}) {attrs} : ({}) -> {}"#,
+        operands.join(", "),
+        operand_types.join(", "),
+        types[0]
+    );
+    let inputs: Vec<Tensor> = all.iter().enumerate().map(|(i, s)| data(s, i as u64 + 1, DType::F32)).collect();
+    common::check_within(&module(&types, &body, &types[0]), &inputs, TOL)
+}
+
+#[test]
+fn depthwise_convs_the_routine_does_not_cover_keep_their_loops() {
+    // A scale after the op's own bias scales the bias too: not the routine's alpha.
+    let lowered = scaled_fused_conv(true);
+    assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
+    // An epilogue of another form, an NHWC layout, f64.
+    let attrs = format!(r#"{{group = 2, pads = [1, 1, 1, 1], epilogue = ["mish"], {}}}"#, segments(false, 0));
+    let lowered = f32_case("nn.fused_conv", &attrs, &[&[1, 2, 5, 5], &[2, 1, 3, 3]], &[1, 2, 5, 5]);
+    assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
+    let attrs = format!(r#"{{group = 2, layout = "NHWC", pads = [1, 1, 1, 1], {}}}"#, segments(false, 0));
+    let lowered = f32_case("nn.fused_conv", &attrs, &[&[1, 5, 5, 2], &[2, 1, 3, 3]], &[1, 5, 5, 2]);
+    assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
+    let lowered = case("nn.conv", "{group = 2}", &[&[1, 2, 4, 4], &[2, 1, 3, 3]], &[1, 2, 2, 2], "f64", TOL);
+    assert!(!lowered.contains("kernel.depthwise_conv"), "{lowered}");
+}

@@ -59,6 +59,19 @@ fn conv(key: &'static str, layout: &str, stored: &[u64]) -> Bench {
     Bench { key, ir: module(stored, &body, stored), kernels: 1.0 }
 }
 
+/// A 3x3 depthwise convolution of 128 channels over 56x56, NCHW.
+fn depthwise() -> Bench {
+    let (x, w) = ([1, 128, 56, 56], [128, 1, 3, 3]);
+    let body = format!(
+        "{}    %y = \"nn.fused_conv\"(%x, %w) {{layout = \"NCHW\", group = 128, pads = [1, 1, 1, 1], operandSegmentSizes = [1, 1, 0, 0]}} : ({}, {}) -> {}",
+        weight("w", &w),
+        ty(&x),
+        ty(&w),
+        ty(&x)
+    );
+    Bench { key: "depthwise_gflops", ir: module(&x, &body, &x), kernels: 1.0 }
+}
+
 fn benches(block: u64) -> Vec<Bench> {
     let unary = |op: &str, shape: &[u64]| format!("\"{op}\"(%x) : ({t}) -> {t}", t = ty(shape));
     let chain: String = (0..64)
@@ -82,6 +95,7 @@ fn benches(block: u64) -> Vec<Bench> {
         conv("conv_nchw_gflops", "NCHW", &[1, 64, 28, 28]),
         conv("conv_nhwc_gflops", "NHWC", &[1, 28, 28, 64]),
         conv("conv_nchwc_gflops", &format!("NCHW{block}c"), &[1, 64 / block, 28, 28, block]),
+        depthwise(),
         Bench {
             key: "elementwise_gflops",
             ir: module(
@@ -184,6 +198,7 @@ fn unit(key: &str, block: u32) -> Calibration {
         conv_nchw_gflops: free,
         conv_nhwc_gflops: free,
         conv_nchwc_gflops: free,
+        depthwise_gflops: free,
         elementwise_gflops: free,
         reduction_gflops: free,
         bandwidth_gb_per_s: free,
@@ -202,6 +217,7 @@ fn field<'c>(c: &'c mut Calibration, key: &str) -> &'c mut f64 {
         "conv_nchw_gflops" => &mut c.conv_nchw_gflops,
         "conv_nhwc_gflops" => &mut c.conv_nhwc_gflops,
         "conv_nchwc_gflops" => &mut c.conv_nchwc_gflops,
+        "depthwise_gflops" => &mut c.depthwise_gflops,
         "elementwise_gflops" => &mut c.elementwise_gflops,
         "reduction_gflops" => &mut c.reduction_gflops,
         "bandwidth_gb_per_s" => &mut c.bandwidth_gb_per_s,
@@ -254,6 +270,8 @@ gemm_gflops = {:.2}
 conv_nchw_gflops = {:.2}
 conv_nhwc_gflops = {:.2}
 conv_nchwc_gflops = {:.2}
+# Depthwise convolutions (NCHW, group = channels), 128 channels 3x3 over 56x56.
+depthwise_gflops = {:.2}
 # Elementwise ops, per step of a fused chain (8 steps over 64K values).
 elementwise_gflops = {:.2}
 # Reductions, normalizations, softmax, pooling (softmax over 512 rows of 1024).
@@ -275,6 +293,7 @@ winograd_transform_gflops = {}
         c.conv_nchw_gflops,
         c.conv_nhwc_gflops,
         c.conv_nchwc_gflops,
+        c.depthwise_gflops,
         c.elementwise_gflops,
         c.reduction_gflops,
         c.bandwidth_gb_per_s,

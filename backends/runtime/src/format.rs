@@ -854,15 +854,20 @@ pub(crate) fn check_structure(
                     return Err(LoadErrorKind::TooManyTiles { step: index, name: name(), tiles: step.tiles });
                 }
             }
-            Routine::Gemm(call) => {
+            Routine::Gemm(_) | Routine::Depthwise(_) => {
                 let lens: Vec<u64> = step.args.iter().map(|a| a.len).collect();
+                let (routine, checked) = match &step.routine {
+                    Routine::Gemm(call) => ("GEMM", call.check(&lens)),
+                    Routine::Depthwise(call) => ("depthwise", call.check(&lens)),
+                    Routine::Kernel(_) => unreachable!("matched above"),
+                };
                 let reason = if step.tiles != 0 {
-                    Some(format!("tiles is {}, must be 0 (the runtime tiles GEMMs itself)", step.tiles))
+                    Some(format!("tiles is {}, must be 0 (the runtime tiles its routines itself)", step.tiles))
                 } else {
-                    call.check(&lens).err()
+                    checked.err()
                 };
                 if let Some(reason) = reason {
-                    return Err(LoadErrorKind::BadRoutine { step: index, name: name(), routine: "GEMM", reason });
+                    return Err(LoadErrorKind::BadRoutine { step: index, name: name(), routine, reason });
                 }
             }
         }

@@ -8,6 +8,7 @@
 //!   threads at once.
 //! - [`gemm`]: the fp32 GEMM engine (matmul, gemm and convolutions via implicit im2col) with SIMD microkernels
 //!   chosen at run time, fused epilogues and independent output tiles for the thread pool.
+//! - [`depthwise`](mod@depthwise): the depthwise 2-D convolution (AVX2 or portable kernels, the same epilogue).
 //!
 //! The compiler builds an [`Artefact`] and writes `to_bytes()` to a file (AOT) or hands the bytes straight to
 //! [`Model::from_bytes`] (JIT):
@@ -26,6 +27,7 @@
 //! ```
 
 mod buffer;
+pub mod depthwise;
 mod error;
 pub mod format;
 pub mod gemm;
@@ -43,6 +45,6 @@ pub use format::{
 };
 pub use host::host_triple;
 pub use load::{Model, StepInfo, Trust};
-pub use routine::{GemmCall, Routine};
+pub use routine::{DepthwiseCall, GemmCall, Routine};
 pub use session::{Outputs, Session, StepTiming};
 pub use tensor::{Element, Tensor};

@@ -176,6 +176,7 @@ impl Model {
                 // The index was checked at load time.
                 Routine::Kernel(index) => &self.plan.kernels[*index as usize].name,
                 Routine::Gemm(_) => "gemm (runtime)",
+                Routine::Depthwise(_) => "depthwise (runtime)",
             },
             tiles: step.tiles,
         })

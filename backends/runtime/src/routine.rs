@@ -1,11 +1,12 @@
-//! What a plan step runs: a compiled kernel, or a routine built into the runtime (today: the fp32 GEMM
-//! engine, described by a [`GemmCall`]). This file holds the descriptors, their encoding in the plan section,
+//! What a plan step runs: a compiled kernel, or a routine built into the runtime (the fp32 GEMM engine,
+//! described by a [`GemmCall`], or the depthwise convolution, by a [`DepthwiseCall`]). This file holds the descriptors, their encoding in the plan section,
 //! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
 //! call to the engine once per session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]).
 
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::depthwise::DepthwiseCall;
 use crate::error::LoadErrorKind;
 use crate::format::{Reader, Writer};
 pub use crate::gemm::Activation;
@@ -20,6 +21,9 @@ pub enum Routine {
     /// [`GemmCall::bias`] is not [`Bias::None`], then the residual if [`GemmCall::residual_ld`] is set;
     /// all hold `f32`. The runtime chooses the tiling, so the step's `tiles` is 0 in the file.
     Gemm(Box<GemmCall>),
+    /// The runtime's depthwise 2-D convolution. The step's arguments are `x, w, y`, then the bias and the
+    /// residual if the call has them; `tiles` is 0, as for GEMMs.
+    Depthwise(Box<DepthwiseCall>),
 }
 
 /// `C = act(alpha·A·B + bias + residual)` for an `m x n` C, repeated over the batch levels.
@@ -227,24 +231,47 @@ impl fmt::Display for Source {
         match self {
             Source::Strided { row, col } => write!(f, "strided {row} {col}"),
             Source::Packed { width } => write!(f, "packed {width}"),
-            Source::Im2col(c) => write!(
-                f,
-                "im2col {}x{}x{} k{}x{} s{}x{} d{}x{} p{}x{} o{}x{}",
-                c.channels,
-                c.height,
-                c.width,
-                c.kernel[0],
-                c.kernel[1],
-                c.stride[0],
-                c.stride[1],
-                c.dilation[0],
-                c.dilation[1],
-                c.pad[0],
-                c.pad[1],
-                c.out[0],
-                c.out[1]
-            ),
+            Source::Im2col(c) => write!(f, "im2col {c}"),
         }
+    }
+}
+
+/// The text form `CxHxW kHxW sHxW dHxW pHxW oHxW` (channels and image, kernel, stride, dilation, top and left
+/// pads, output); [`str::parse`] reads it back.
+impl fmt::Display for Conv2d {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [(kh, kw), (sh, sw), (dh, dw), (ph, pw), (oh, ow)] =
+            [self.kernel, self.stride, self.dilation, self.pad, self.out].map(|[a, b]| (a, b));
+        let (c, h, w) = (self.channels, self.height, self.width);
+        write!(f, "{c}x{h}x{w} k{kh}x{kw} s{sh}x{sw} d{dh}x{dw} p{ph}x{pw} o{oh}x{ow}")
+    }
+}
+
+impl FromStr for Conv2d {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Conv2d, String> {
+        let bad = || format!("`{s}` is not a convolution geometry (CxHxW kHxW sHxW dHxW pHxW oHxW)");
+        let tokens: Vec<&str> = s.split_whitespace().collect();
+        let dims = |token: &str, prefix: &str| -> Result<Vec<u64>, String> {
+            let rest = token.strip_prefix(prefix).ok_or_else(bad)?;
+            rest.split('x').map(|d| d.parse().map_err(|_| bad())).collect()
+        };
+        let pair = |i: usize, prefix: &str| -> Result<[u64; 2], String> {
+            <[u64; 2]>::try_from(dims(tokens.get(i).ok_or_else(bad)?, prefix)?).map_err(|_| bad())
+        };
+        let [image, _, _, _, _, _] = tokens.as_slice() else { return Err(bad()) };
+        let [channels, height, width] = <[u64; 3]>::try_from(dims(image, "")?).map_err(|_| bad())?;
+        Ok(Conv2d {
+            channels,
+            height,
+            width,
+            kernel: pair(1, "k")?,
+            stride: pair(2, "s")?,
+            dilation: pair(3, "d")?,
+            pad: pair(4, "p")?,
+            out: pair(5, "o")?,
+        })
     }
 }
 
@@ -256,30 +283,13 @@ impl FromStr for Source {
             format!("`{s}` is not a GEMM operand layout (strided R C, packed W, im2col CxHxW kHxW sHxW dHxW pHxW oHxW)")
         };
         let tokens: Vec<&str> = s.split_whitespace().collect();
-        let dims = |token: &str, prefix: &str| -> Result<Vec<u64>, String> {
-            let rest = token.strip_prefix(prefix).ok_or_else(bad)?;
-            rest.split('x').map(|d| d.parse().map_err(|_| bad())).collect()
-        };
-        let pair = |i: usize, prefix: &str| -> Result<[u64; 2], String> {
-            <[u64; 2]>::try_from(dims(tokens.get(i).ok_or_else(bad)?, prefix)?).map_err(|_| bad())
-        };
         match tokens.as_slice() {
             ["strided", row, col] => {
                 Ok(Source::Strided { row: row.parse().map_err(|_| bad())?, col: col.parse().map_err(|_| bad())? })
             }
             ["packed", width] => Ok(Source::Packed { width: width.parse().map_err(|_| bad())? }),
-            ["im2col", image, _, _, _, _, _] => {
-                let [channels, height, width] = <[u64; 3]>::try_from(dims(image, "")?).map_err(|_| bad())?;
-                Ok(Source::Im2col(Conv2d {
-                    channels,
-                    height,
-                    width,
-                    kernel: pair(2, "k")?,
-                    stride: pair(3, "s")?,
-                    dilation: pair(4, "d")?,
-                    pad: pair(5, "p")?,
-                    out: pair(6, "o")?,
-                }))
+            ["im2col", geometry @ ..] if geometry.len() == 6 => {
+                Ok(Source::Im2col(geometry.join(" ").parse().map_err(|_| bad())?))
             }
             _ => Err(bad()),
         }
@@ -287,7 +297,7 @@ impl FromStr for Source {
 }
 
 impl Routine {
-    /// Writes the routine: tag 0 and the kernel index, or tag 1 and the GEMM call.
+    /// Writes the routine: tag 0 and the kernel index, tag 1 and the GEMM call, or tag 2 and the depthwise call.
     pub(crate) fn encode(&self, w: &mut Writer) {
         match self {
             Routine::Kernel(index) => {
@@ -298,6 +308,10 @@ impl Routine {
                 w.u8(1);
                 call.encode(w);
             }
+            Routine::Depthwise(call) => {
+                w.u8(2);
+                call.encode(w);
+            }
         }
     }
 
@@ -305,6 +319,7 @@ impl Routine {
         match r.u8("step routine")? {
             0 => Ok(Routine::Kernel(r.u32("step kernel")?)),
             1 => Ok(Routine::Gemm(Box::new(GemmCall::decode(r)?))),
+            2 => Ok(Routine::Depthwise(Box::new(DepthwiseCall::decode(r)?))),
             tag => Err(r.error(format!("unknown step routine {tag}"))),
         }
     }
@@ -328,10 +343,7 @@ impl GemmCall {
                 }
                 Source::Im2col(c) => {
                     w.u8(2);
-                    let fields = [c.channels, c.height, c.width].into_iter();
-                    for v in fields.chain(c.kernel).chain(c.stride).chain(c.dilation).chain(c.pad).chain(c.out) {
-                        w.u64(v);
-                    }
+                    encode_conv(&c, w);
                 }
             }
         }
@@ -350,21 +362,7 @@ impl GemmCall {
         });
         // 0 is no residual: a real row stride is at least n >= 1.
         w.u64(self.residual_ld.unwrap_or(0));
-        let (code, params) = match self.activation {
-            Activation::None => (0, [0.0, 0.0]),
-            Activation::Relu => (1, [0.0, 0.0]),
-            Activation::Clip { lo, hi } => (2, [lo, hi]),
-            Activation::LeakyRelu { alpha } => (3, [alpha, 0.0]),
-            Activation::Sigmoid => (4, [0.0, 0.0]),
-            Activation::Tanh => (5, [0.0, 0.0]),
-            Activation::Silu => (6, [0.0, 0.0]),
-            Activation::Gelu => (7, [0.0, 0.0]),
-            Activation::HardSwish => (8, [0.0, 0.0]),
-        };
-        w.u8(code);
-        for p in params {
-            w.u32(p.to_bits());
-        }
+        encode_activation(self.activation, w);
     }
 
     fn decode(r: &mut Reader<'_>) -> Result<GemmCall, LoadErrorKind> {
@@ -373,22 +371,7 @@ impl GemmCall {
             match r.u8(what)? {
                 0 => Ok(Source::Strided { row: r.u64(what)?, col: r.u64(what)? }),
                 1 => Ok(Source::Packed { width: r.u32(what)? }),
-                2 => {
-                    let mut v = [0u64; 13];
-                    for x in &mut v {
-                        *x = r.u64(what)?;
-                    }
-                    Ok(Source::Im2col(Conv2d {
-                        channels: v[0],
-                        height: v[1],
-                        width: v[2],
-                        kernel: [v[3], v[4]],
-                        stride: [v[5], v[6]],
-                        dilation: [v[7], v[8]],
-                        pad: [v[9], v[10]],
-                        out: [v[11], v[12]],
-                    }))
-                }
+                2 => Ok(Source::Im2col(decode_conv(r, what)?)),
                 tag => Err(r.error(format!("unknown {what} layout {tag}"))),
             }
         };
@@ -412,22 +395,70 @@ impl GemmCall {
             tag => return Err(r.error(format!("unknown gemm bias kind {tag}"))),
         };
         let residual_ld = Some(r.u64("gemm residual stride")?).filter(|&ld| ld != 0);
-        let code = r.u8("gemm activation")?;
-        let [p, q] = [f32::from_bits(r.u32("gemm activation")?), f32::from_bits(r.u32("gemm activation")?)];
-        let activation = match code {
-            0 => Activation::None,
-            1 => Activation::Relu,
-            2 => Activation::Clip { lo: p, hi: q },
-            3 => Activation::LeakyRelu { alpha: p },
-            4 => Activation::Sigmoid,
-            5 => Activation::Tanh,
-            6 => Activation::Silu,
-            7 => Activation::Gelu,
-            8 => Activation::HardSwish,
-            tag => return Err(r.error(format!("unknown gemm activation {tag}"))),
-        };
+        let activation = decode_activation(r, "gemm activation")?;
         Ok(GemmCall { m, n, k, a, b, ldc, batch, alpha, bias, residual_ld, activation })
     }
+}
+
+/// Writes a convolution geometry: 13 `u64`s.
+pub(crate) fn encode_conv(c: &Conv2d, w: &mut Writer) {
+    let fields = [c.channels, c.height, c.width].into_iter();
+    for v in fields.chain(c.kernel).chain(c.stride).chain(c.dilation).chain(c.pad).chain(c.out) {
+        w.u64(v);
+    }
+}
+
+pub(crate) fn decode_conv(r: &mut Reader<'_>, what: &str) -> Result<Conv2d, LoadErrorKind> {
+    let mut v = [0u64; 13];
+    for x in &mut v {
+        *x = r.u64(what)?;
+    }
+    Ok(Conv2d {
+        channels: v[0],
+        height: v[1],
+        width: v[2],
+        kernel: [v[3], v[4]],
+        stride: [v[5], v[6]],
+        dilation: [v[7], v[8]],
+        pad: [v[9], v[10]],
+        out: [v[11], v[12]],
+    })
+}
+
+/// Writes an activation: its code and two parameters.
+pub(crate) fn encode_activation(activation: Activation, w: &mut Writer) {
+    let (code, params) = match activation {
+        Activation::None => (0, [0.0, 0.0]),
+        Activation::Relu => (1, [0.0, 0.0]),
+        Activation::Clip { lo, hi } => (2, [lo, hi]),
+        Activation::LeakyRelu { alpha } => (3, [alpha, 0.0]),
+        Activation::Sigmoid => (4, [0.0, 0.0]),
+        Activation::Tanh => (5, [0.0, 0.0]),
+        Activation::Silu => (6, [0.0, 0.0]),
+        Activation::Gelu => (7, [0.0, 0.0]),
+        Activation::HardSwish => (8, [0.0, 0.0]),
+    };
+    w.u8(code);
+    for p in params {
+        w.u32(p.to_bits());
+    }
+}
+
+pub(crate) fn decode_activation(r: &mut Reader<'_>, what: &str) -> Result<Activation, LoadErrorKind> {
+    let code = r.u8(what)?;
+    let [p, q] = [f32::from_bits(r.u32(what)?), f32::from_bits(r.u32(what)?)];
+    Ok(match code {
+        0 => Activation::None,
+        1 => Activation::Relu,
+        2 => Activation::Clip { lo: p, hi: q },
+        3 => Activation::LeakyRelu { alpha: p },
+        4 => Activation::Sigmoid,
+        5 => Activation::Tanh,
+        6 => Activation::Silu,
+        7 => Activation::Gelu,
+        8 => Activation::HardSwish,
+        tag => return Err(r.error(format!("unknown {what} {tag}"))),
+    })
 }
 
 /// The engine variant whose panel widths a compilation for a CPU with `cpu_features` packs weights for: the

@@ -5,6 +5,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::buffer::AlignedBuf;
+use crate::depthwise::{BoundDepthwise, Isa};
 use crate::error::RunError;
 use crate::format::{Base, TensorInfo};
 use crate::load::Model;
@@ -103,7 +104,7 @@ impl Session {
             .iter()
             .enumerate()
             .map(|(step, s)| match &s.routine {
-                Routine::Kernel(_) => Ok(None),
+                Routine::Kernel(_) | Routine::Depthwise(_) => Ok(None),
                 Routine::Gemm(call) => GemmPlan::new(call).map(Some).map_err(|source| RunError::Gemm {
                     step,
                     name: s.name.clone(),
@@ -261,6 +262,15 @@ impl Session {
                         // SAFETY: the call was checked at load time against the buffers, which are live for
                         // the run; the chunks are disjoint.
                         unsafe { gemm.run_tiles(begin as u64, end as u64) };
+                    });
+                }
+                Routine::Depthwise(call) => {
+                    let depthwise = BoundDepthwise::new(call, Isa::best_for_host(), &args);
+                    let (tiles, chunks) = (depthwise.tiles(), chunks_of(depthwise.tiles()));
+                    self.pool.run(chunks as usize, &|chunk| {
+                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
+                        unsafe { depthwise.run_tiles(begin as u64, end as u64) };
                     });
                 }
             }

@@ -252,7 +252,7 @@ fn rejected(edit: impl FnOnce(&mut Artefact)) -> String {
 fn call(a: &mut Artefact, step: usize) -> &mut GemmCall {
     match &mut a.plan.steps[step].routine {
         Routine::Gemm(call) => call,
-        Routine::Kernel(_) => unreachable!(),
+        _ => unreachable!("the step is a GEMM"),
     }
 }
 

@@ -191,7 +191,7 @@ fn element(source: &Source, data: &[f32], base: u64, row: u64, col: u64, k: u64,
 }
 
 /// The activation's formula (the `nn` ops'), in f64.
-fn activate(activation: Activation, x: f64) -> f64 {
+pub(crate) fn activate(activation: Activation, x: f64) -> f64 {
     let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
     match activation {
         Activation::None => x,

@@ -4,7 +4,7 @@
 //! so it favours plainness and checks every access: an out-of-bounds load or store is an error
 //! naming the op, not undefined behaviour.
 
-use crate::{arith, gemm, kernel, memref, scf};
+use crate::{arith, depthwise, gemm, kernel, memref, scf};
 use msc_ir::{Attribute, BlockId, Context, ElementType, MemRefType, OpId, OpRef, Type, Value};
 use std::collections::HashMap;
 
@@ -99,7 +99,11 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
             run_kernel_on(ctx, kernel, &args, buffers, 0, tiles)
                 .map_err(|e| format!("in kernel @{callee} ({}): {e}", op.loc()))?;
         } else if name == gemm::GEMM.name {
-            run_gemm(op, &env, buffers).map_err(|e| format!("in kernel.gemm ({}): {e}", op.loc()))?;
+            run_routine(op, &env, buffers, |operands| gemm::evaluate(&gemm::call_of(op)?, operands))
+                .map_err(|e| format!("in kernel.gemm ({}): {e}", op.loc()))?;
+        } else if name == depthwise::DEPTHWISE_CONV.name {
+            run_routine(op, &env, buffers, |operands| depthwise::evaluate(&depthwise::call_of(op)?, operands))
+                .map_err(|e| format!("in kernel.depthwise_conv ({}): {e}", op.loc()))?;
         } else if name == msc_builtin::RETURN.name {
             break;
         } else {
@@ -109,9 +113,14 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
     Ok(())
 }
 
-/// Runs a `kernel.gemm` through [`gemm::evaluate`] on copies of its operands' bytes, then writes C back.
-fn run_gemm(op: OpRef<'_>, env: &HashMap<Value, BufRef>, buffers: &mut [Vec<u8>]) -> Result<(), String> {
-    let call = gemm::call_of(op)?;
+/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`) through its `evaluate` on copies of its
+/// operands' f32 elements, then writes its output (operand 2) back.
+fn run_routine(
+    op: OpRef<'_>,
+    env: &HashMap<Value, BufRef>,
+    buffers: &mut [Vec<u8>],
+    evaluate: impl FnOnce(&mut [Vec<f32>]) -> Result<(), String>,
+) -> Result<(), String> {
     let places: Vec<&BufRef> = op.operands().iter().map(|v| &env[v]).collect();
     let mut operands = Vec::with_capacity(places.len());
     for place in &places {
@@ -120,7 +129,7 @@ fn run_gemm(op: OpRef<'_>, env: &HashMap<Value, BufRef>, buffers: &mut [Vec<u8>]
         operands
             .push(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect::<Vec<f32>>());
     }
-    gemm::evaluate(&call, &mut operands)?;
+    evaluate(&mut operands)?;
     let c = places[2];
     let out = &mut buffers[c.buffer][c.offset..];
     for (slot, v) in out.chunks_exact_mut(4).zip(&operands[2]) {

@@ -5,13 +5,14 @@
 //! - [`scf`]: `for`, `if`, `yield` (MLIR's `scf`).
 //! - [`memref`]: `load`, `store`, `alloc` on statically shaped buffers (MLIR's `memref`).
 //! - [`kernel`]: the program around kernels: weights, views and launches; [`gemm`]: `kernel.gemm`, a call
-//!   of the runtime's GEMM engine.
+//!   of the runtime's GEMM engine; [`depthwise`]: `kernel.depthwise_conv`, of its depthwise convolution.
 //!
 //! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
 //! lowering and the code generators are checked against.
 
 pub mod arith;
 pub mod build;
+pub mod depthwise;
 pub mod gemm;
 pub mod interp;
 pub mod kernel;
@@ -31,8 +32,8 @@ pub fn register(registry: &mut Registry) -> Result<(), String> {
         ("math", "transcendental and rounding functions on float scalars", math::ops),
         ("scf", "structured control flow: counted loops and conditionals", scf::ops),
         ("memref", "loads, stores and allocation of statically shaped buffers", memref::ops),
-        ("kernel", "weights, buffer views, kernel launches and runtime GEMM calls of a lowered program", || {
-            kernel::ops().into_iter().chain(gemm::ops()).collect()
+        ("kernel", "weights, buffer views, kernel launches and runtime routine calls of a lowered program", || {
+            kernel::ops().into_iter().chain(gemm::ops()).chain(depthwise::ops()).collect()
         }),
     ];
     for (name, summary, ops) in dialects {

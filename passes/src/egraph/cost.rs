@@ -24,6 +24,8 @@ pub struct Calibration {
     pub conv_nchw_gflops: f64,
     pub conv_nhwc_gflops: f64,
     pub conv_nchwc_gflops: f64,
+    /// NCHW depthwise convolutions (one input channel per group), run by the runtime's depthwise routine.
+    pub depthwise_gflops: f64,
     pub elementwise_gflops: f64,
     pub reduction_gflops: f64,
     pub bandwidth_gb_per_s: f64,
@@ -63,6 +65,7 @@ impl Calibration {
             conv_nchw_gflops: take("conv_nchw_gflops")?,
             conv_nhwc_gflops: take("conv_nhwc_gflops")?,
             conv_nchwc_gflops: take("conv_nchwc_gflops")?,
+            depthwise_gflops: take("depthwise_gflops")?,
             elementwise_gflops: take("elementwise_gflops")?,
             reduction_gflops: take("reduction_gflops")?,
             bandwidth_gb_per_s: take("bandwidth_gb_per_s")?,
@@ -164,7 +167,11 @@ impl CostModel {
                 // w is M x C/group x k...: each output element takes C/group * prod(k) MACs.
                 let per_output =
                     inputs.get(1).map_or(1.0, |w| elements(w) / w.shape[0].as_static().unwrap_or(1) as f64);
+                let channels = inputs.first().and_then(|x| x.shape.get(1)?.as_static());
+                let depthwise = sig.name() != "nn.conv_transpose"
+                    && channels.is_some_and(|c| c > 1 && sig.int("group").is_some_and(|g| g as u64 == c));
                 let rate = match layout {
+                    Layout::Nchw if depthwise => cal.depthwise_gflops,
                     Layout::Nchw => cal.conv_nchw_gflops,
                     Layout::Nhwc => cal.conv_nhwc_gflops,
                     Layout::Nchwc(_) => cal.conv_nchwc_gflops,

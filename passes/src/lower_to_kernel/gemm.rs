@@ -6,7 +6,7 @@
 //! epilogue runs in the engine's store when it has the engine's form `act(alpha·acc + bias + residual)`.
 //!
 //! [`lower`] returns `None` for what the engine does not cover (other element types, empty products,
-//! convs that are not 2-D NCHW or are depthwise, epilogues of another form, a gemm `C` that is neither
+//! convs that are not 2-D NCHW or are depthwise (those go to `depthwise.rs` first), epilogues of another form, a gemm `C` that is neither
 //! a row, a column nor a full matrix added once); those keep their loop lowerings.
 
 use super::Lowering;
@@ -195,22 +195,25 @@ fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
 }
 
 /// The shapes (leading 1s dropped) an epilogue operand has when it is a bias per row or per column of C.
-struct Shapes {
-    per_row: Option<Vec<u64>>,
-    per_column: Option<Vec<u64>>,
+pub(super) struct Shapes {
+    pub per_row: Option<Vec<u64>>,
+    pub per_column: Option<Vec<u64>>,
 }
 
 /// Folds a fused op's epilogue steps into `call` (adding the operands they read to `inputs`) when they have
 /// the engine's form, in this order: a scalar constant `mul`/`div`, `add`s of at most one bias (per row or per
 /// column) and one residual shaped like the result, one activation the engine has. Returns `None` otherwise.
-fn epilogue(l: &Lowering<'_>, call: &mut GemmCall, shapes: &Shapes, inputs: &mut Inputs) -> Option<()> {
+pub(super) fn epilogue(l: &Lowering<'_>, call: &mut GemmCall, shapes: &Shapes, inputs: &mut Inputs) -> Option<()> {
     let steps = read_steps(&l.op(), "epilogue").ok()?;
     let out_shape = l.result_type(0).shape;
     let (mut bias, mut residual) = (None, None);
     let mut phase = 0;
     for step in steps {
         match step {
-            Step::Binary { op: op @ (Binary::Mul | Binary::Div), operand, swap: false } if phase == 0 => {
+            // The op's own bias is added before the epilogue, so a scale after it cannot become alpha.
+            Step::Binary { op: op @ (Binary::Mul | Binary::Div), operand, swap: false }
+                if phase == 0 && call.bias == Bias::None =>
+            {
                 let value = l.op().constant_value(l.op().operand(operand))?.to_f64s()?;
                 let [v] = value.as_slice() else { return None };
                 call.alpha = if op == Binary::Mul { call.alpha * *v as f32 } else { call.alpha / *v as f32 };

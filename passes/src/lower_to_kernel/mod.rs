@@ -11,6 +11,7 @@
 //! values with symbolic dims, are reported all at once with their locations.
 
 mod conv;
+mod depthwise;
 mod elementwise;
 mod fused;
 mod gemm;
@@ -55,10 +56,11 @@ pub const INFO: PassInfo = PassInfo {
     },
 };
 
-/// How the pass lowers GEMM-shaped ops (f32 matmul, gemm, conv).
+/// How the pass lowers GEMM-shaped ops (f32 matmul, gemm, conv) and depthwise convs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GemmLowering {
-    /// `kernel.gemm` calls of the runtime's GEMM engine (pass option `gemm=engine`, the default).
+    /// `kernel.gemm` calls of the runtime's GEMM engine and `kernel.depthwise_conv` calls of its depthwise
+    /// routine (pass option `gemm=engine`, the default).
     #[default]
     Engine,
     /// Plain loops, for code that must run without the runtime, e.g. linked objects (`gemm=loops`).
@@ -405,7 +407,9 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOption
         let outputs = results.iter().map(|r| in_place.get(r).copied()).collect();
         let mut l = Lowering { ctx, module, op, schedule, buffers: &buffers, outputs, kernel_count: &mut kernel_count };
         let engine = (options.gemm == GemmLowering::Engine)
-            .then(|| winograd::lower(&mut l, options.conv).or_else(|| gemm::lower(&mut l)))
+            .then(|| {
+                depthwise::lower(&mut l).or_else(|| winograd::lower(&mut l, options.conv)).or_else(|| gemm::lower(&mut l))
+            })
             .flatten();
         let produced = engine.unwrap_or_else(|| lower(&mut l)).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
         if produced.len() != results.len() {

@@ -31,6 +31,7 @@ pub use checked::{
     StridedSlice, gemm,
 };
 pub use epilogue::Activation;
+pub(crate) use epilogue::activate_row;
 use epilogue::{TileBias, TileEpilogue, TileOut};
 pub use pack::{pack_a, pack_b, pack_b_im2col, packed_a_len, packed_b_len};
 pub use variant::{GENERIC_MAX_MR, GENERIC_MAX_NR, Isa, Variant};
