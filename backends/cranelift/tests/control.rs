@@ -408,7 +408,7 @@ fn reductions_are_vectorized_and_match_the_interpreter() {
                         (0..len)
                             .map(|_| {
                                 if e.is_float() {
-                                    rng.f64_in(0.5, 1.5) * if rng.next() % 2 == 0 { 1.0 } else { -1.0 }
+                                    rng.f64_in(0.5, 1.5) * if rng.next().is_multiple_of(2) { 1.0 } else { -1.0 }
                                 } else {
                                     (rng.next() % 21) as f64 - 10.0
                                 }
