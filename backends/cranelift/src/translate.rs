@@ -289,11 +289,11 @@ impl Translator<'_, '_> {
         let (lb, ub, step) = (lb?, ub?, step?);
         let inits: Vec<Value> = op.operands()[3..].iter().map(|&v| self.value(op, v)).collect::<Result<_, _>>()?;
         let body = op.entry_block(0).ok_or_else(|| self.unsupported(op, "scf.for without a body"))?;
-        let lb = if self.target.vectorize && vectorize::is_vectorizable(self.ctx, op) {
+        let (lb, inits) = if self.target.vectorize && vectorize::is_vectorizable(self.ctx, op) {
             self.vectorized += 1;
-            vectorize::emit(self, op, lb, ub)?
+            vectorize::emit(self, op, lb, ub, &inits)?
         } else {
-            lb
+            (lb, inits)
         };
         let results = self.counted_loop(op, body, lb, ub, step, &inits)?;
         for (&r, v) in op.results().iter().zip(results) {

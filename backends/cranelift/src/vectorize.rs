@@ -1,11 +1,22 @@
 //! 4-lane vectorization of innermost `scf.for` loops.
 //!
-//! A loop qualifies when its step is the constant 1, it carries no values, its body has no
-//! nested regions, every value in the body is f32, i32, i1 or `index`, it accesses only f32/i32
-//! buffers, it stores at least once, every store's indices are loop-invariant but the last, which
-//! is `iv + invariant` (unit stride), and any buffer it stores to is loaded only at the very index
+//! A loop qualifies when its step is the constant 1, its body has no nested regions, every value
+//! in the body is f32, i32, i1 or `index`, it accesses only f32/i32 buffers, it stores at least
+//! once or carries a value, every store's indices are loop-invariant but the last, which is
+//! `iv + invariant` (unit stride), and any buffer it stores to is loaded only at the very index
 //! operands it is stored at. Distinct buffer arguments are assumed not to overlap in ways that
 //! carry a dependence between iterations (the kernel contract).
+//!
+//! Carried values must be reductions: an f32 or i32 value `acc` whose only use is one op
+//! `acc ⊕ x` (⊕ one of `addf`, `mulf`, `maximumf`, `minimumf`, `addi`, `muli`, `maxsi`, `minsi`;
+//! either operand order) whose result is used only by the `scf.yield`, at `acc`'s position. The
+//! vector loop keeps four partial results, lane k folding the elements `k, k + 4, k + 8, ...`; it
+//! starts from the identity of ⊕ with the initial value in lane 0 (the initial value in every
+//! lane for the idempotent max/min), combines the lanes as `(l0 ⊕ l1) ⊕ (l2 ⊕ l3)` after the
+//! loop, and the scalar loop folds the remaining elements into that in order. Integer results are
+//! exact; float sums and products are reassociated, so they may differ from the sequential order
+//! in the last bits (like any blocked or threaded reduction). `maximumf`/`minimumf` propagate NaN
+//! in any order and treat -0 < +0, so their results are exact too.
 //!
 //! The vector loop runs `4 * floor((ub - lb) / 4)` iterations, four at a time; the scalar loop
 //! does the rest. Each body value is one of: uniform (a scalar, same in all lanes), linear (an
@@ -16,10 +27,11 @@
 //! indices are vector loads, at invariant ones scalar loads, at any other index four scalar loads.
 
 use crate::Error;
+use crate::emit::{fconst, iconst};
 use crate::translate::{Kind, Translator};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
-use msc_ir::{Attribute, Context, ElementType, OpRef, Type};
+use msc_ir::{Attribute, Context, ElementType, OpId, OpRef, Type};
 use std::collections::HashMap;
 
 const LANES: i64 = 4;
@@ -45,9 +57,51 @@ pub(crate) fn is_vectorizable(ctx: &Context, op: OpRef<'_>) -> bool {
     analyze(ctx, op).is_some()
 }
 
-/// The class of every value defined in the loop body, if the loop qualifies.
-fn analyze(ctx: &Context, op: OpRef<'_>) -> Option<HashMap<msc_ir::Value, Class>> {
-    if op.operands().len() != 3 || !op.results().is_empty() || op.regions().len() != 1 {
+/// What the analysis found out about a qualifying loop.
+struct Plan {
+    /// The class of every value defined in the body.
+    class: HashMap<msc_ir::Value, Class>,
+    /// Per carried value, the op that folds an element into it.
+    reductions: Vec<OpId>,
+}
+
+/// How the lanes of a reduction's vector accumulator start.
+enum Start {
+    /// The identity of the reduction in every lane, the initial value in lane 0.
+    Identity(f64),
+    /// The initial value in every lane (max/min, which are idempotent).
+    Splat,
+}
+
+/// How a reduction op's accumulators start, if `op` (of f32 or i32 values) is a reduction.
+fn reduction_start(op: OpRef<'_>) -> Option<Start> {
+    let float = *op.result_type(0) == Type::Element(ElementType::F32);
+    Some(match (op.name(), float) {
+        // -0 is the identity of addition (+0 would turn a sum of -0s into +0).
+        ("arith.addf", true) => Start::Identity(-0.0),
+        ("arith.mulf", true) | ("arith.muli", false) => Start::Identity(1.0),
+        ("arith.addi", false) => Start::Identity(0.0),
+        ("arith.maximumf" | "arith.minimumf", true) | ("arith.maxsi" | "arith.minsi", false) => Start::Splat,
+        _ => return None,
+    })
+}
+
+/// The op folding carried value `acc` (yielded as `next`) in a reduction, if the pair is one.
+fn reduction(ctx: &Context, acc: msc_ir::Value, next: msc_ir::Value) -> Option<OpId> {
+    if !matches!(ctx.value_type(acc), Type::Element(ElementType::F32 | ElementType::I32)) {
+        return None;
+    }
+    let [only] = ctx.uses(acc) else { return None };
+    let [_] = ctx.uses(next) else { return None };
+    let op = ctx.op(only.op);
+    let folds = op.results() == [next] && op.operands().len() == 2 && op.operands().iter().any(|&v| v != acc);
+    (folds && reduction_start(op).is_some()).then_some(only.op)
+}
+
+/// The classes of the body values and the reductions, if the loop qualifies.
+fn analyze(ctx: &Context, op: OpRef<'_>) -> Option<Plan> {
+    let carried = op.results().len();
+    if op.operands().len() != 3 + carried || op.regions().len() != 1 {
         return None;
     }
     let step = ctx.op(ctx.defining_op(op.operand(2))?);
@@ -59,11 +113,17 @@ fn analyze(ctx: &Context, op: OpRef<'_>) -> Option<HashMap<msc_ir::Value, Class>
     }
     let body = op.entry_block(0)?;
     let args = ctx.block_args(body);
-    if args.len() != 1 {
+    let yielded = ctx.op(ctx.block_last_op(body)?);
+    if args.len() != 1 + carried || yielded.name() != "scf.yield" || yielded.operands().len() != carried {
         return None;
     }
+    let reductions: Vec<OpId> =
+        args[1..].iter().zip(yielded.operands()).map(|(&a, &y)| reduction(ctx, a, y)).collect::<Option<_>>()?;
     let mut class: HashMap<msc_ir::Value, Class> = HashMap::new();
     class.insert(args[0], Class::Linear);
+    for &a in &args[1..] {
+        class.insert(a, Class::General);
+    }
     let of = |class: &HashMap<msc_ir::Value, Class>, v: msc_ir::Value| *class.get(&v).unwrap_or(&Class::Invariant);
     let mut stores: HashMap<msc_ir::Value, Vec<msc_ir::Value>> = HashMap::new();
     let mut loads: Vec<(msc_ir::Value, Vec<msc_ir::Value>)> = Vec::new();
@@ -117,11 +177,11 @@ fn analyze(ctx: &Context, op: OpRef<'_>) -> Option<HashMap<msc_ir::Value, Class>
             _ => return None,
         }
     }
-    if stores.is_empty() {
+    if stores.is_empty() && carried == 0 {
         return None;
     }
     let conflict = loads.iter().any(|(buf, idx)| stores.get(buf).is_some_and(|s| s != idx));
-    if conflict { None } else { Some(class) }
+    if conflict { None } else { Some(Plan { class, reductions }) }
 }
 
 /// `linear ± invariant` and `invariant + linear` stay linear.
@@ -173,9 +233,16 @@ fn index_to_i32(op: OpRef<'_>) -> bool {
         && *op.result_type(0) == Type::Element(ElementType::I32)
 }
 
-/// Emits the vector loop of `op` over `[lb, ub)`; returns where the scalar remainder starts.
-pub(crate) fn emit(t: &mut Translator<'_, '_>, op: OpRef<'_>, lb: Value, ub: Value) -> Result<Value, Error> {
-    let Some(class) = analyze(t.ctx, op) else { return Ok(lb) };
+/// Emits the vector loop of `op` over `[lb, ub)` with carried values starting at `inits`;
+/// returns where the scalar remainder starts and the carried values it starts from.
+pub(crate) fn emit(
+    t: &mut Translator<'_, '_>,
+    op: OpRef<'_>,
+    lb: Value,
+    ub: Value,
+    inits: &[Value],
+) -> Result<(Value, Vec<Value>), Error> {
+    let Some(plan) = analyze(t.ctx, op) else { return Ok((lb, inits.to_vec())) };
     let body = op.entry_block(0).ok_or_else(|| t.unsupported(op, "scf.for without a body"))?;
     let n = t.fb.ins().isub(ub, lb);
     let zero = t.fb.ins().iconst(types::I64, 0);
@@ -183,30 +250,74 @@ pub(crate) fn emit(t: &mut Translator<'_, '_>, op: OpRef<'_>, lb: Value, ub: Val
     let n4 = t.fb.ins().band_imm_s(n, -LANES);
     let vec_end = t.fb.ins().iadd(lb, n4);
 
+    let mut start = vec![BlockArg::Value(lb)];
+    let mut kinds = Vec::new();
+    for (&id, &init) in plan.reductions.iter().zip(inits) {
+        let r = t.ctx.op(id);
+        let kind = t.kind(r, r.result_type(0))?;
+        let ty = vector_type(kind);
+        let acc = match reduction_start(r) {
+            Some(Start::Identity(c)) => {
+                let identity =
+                    if kind == Kind::F32 { fconst(&mut t.fb, ty, c) } else { iconst(&mut t.fb, ty, c as i64) };
+                t.fb.ins().insertlane(identity, init, 0)
+            }
+            _ => t.fb.ins().splat(ty, init),
+        };
+        start.push(BlockArg::Value(acc));
+        kinds.push(kind);
+    }
+
     let header = t.fb.create_block();
     t.fb.append_block_param(header, types::I64);
     let body_block = t.fb.create_block();
     let exit = t.fb.create_block();
-    t.fb.ins().jump(header, &[BlockArg::Value(lb)]);
+    for &kind in &kinds {
+        t.fb.append_block_param(header, vector_type(kind));
+        t.fb.append_block_param(exit, vector_type(kind));
+    }
+    t.fb.ins().jump(header, &start);
     t.fb.switch_to_block(header);
-    let iv = t.fb.block_params(header)[0];
+    let params = t.fb.block_params(header).to_vec();
+    let iv = params[0];
     let more = t.fb.ins().icmp(IntCC::SignedLessThan, iv, vec_end);
-    t.fb.ins().brif(more, body_block, &[], exit, &[]);
+    let accs: Vec<BlockArg> = params[1..].iter().map(|&v| BlockArg::Value(v)).collect();
+    t.fb.ins().brif(more, body_block, &[], exit, &accs);
 
     t.fb.switch_to_block(body_block);
     let mut env: HashMap<msc_ir::Value, V> = HashMap::new();
-    env.insert(t.ctx.block_args(body)[0], V::Linear(iv));
+    let args = t.ctx.block_args(body);
+    env.insert(args[0], V::Linear(iv));
+    for (&a, &p) in args[1..].iter().zip(&params[1..]) {
+        env.insert(a, V::Vector(p));
+    }
+    let mut back = vec![];
     for id in t.ctx.block_ops(body) {
         let o = t.ctx.op(id);
         if o.name() == "scf.yield" {
+            for (&y, &kind) in o.operands().iter().zip(&kinds) {
+                let v = get(t, o, &env, y)?;
+                back.push(BlockArg::Value(to_vector(t, &v, kind)));
+            }
             break;
         }
-        vector_op(t, o, &class, &mut env)?;
+        vector_op(t, o, &plan.class, &mut env)?;
     }
     let next = t.fb.ins().iadd_imm_s(iv, LANES);
-    t.fb.ins().jump(header, &[BlockArg::Value(next)]);
+    back.insert(0, BlockArg::Value(next));
+    t.fb.ins().jump(header, &back);
+
     t.fb.switch_to_block(exit);
-    Ok(vec_end)
+    let partials = t.fb.block_params(exit).to_vec();
+    let mut folded = Vec::new();
+    for (&id, (&v, &kind)) in plan.reductions.iter().zip(partials.iter().zip(&kinds)) {
+        let r = t.ctx.op(id);
+        let lanes: Vec<Value> = (0..LANES).map(|k| lane(t, &V::Vector(v), k, kind)).collect();
+        let low = t.compute(r, &[lanes[0], lanes[1]])?;
+        let high = t.compute(r, &[lanes[2], lanes[3]])?;
+        folded.push(t.compute(r, &[low, high])?);
+    }
+    Ok((vec_end, folded))
 }
 
 fn get(t: &Translator<'_, '_>, o: OpRef<'_>, env: &HashMap<msc_ir::Value, V>, v: msc_ir::Value) -> Result<V, Error> {

@@ -1,6 +1,6 @@
-//! Ahead-of-time objects: a small program (three kernels, weights, an arena, two inputs, three
-//! outputs) emitted with `emit_object`, linked with `tests/aarch64/harness.c`, run, and compared
-//! with the interpreter running the same steps.
+//! Ahead-of-time objects: a small program (four kernels, one of them a vectorized reduction,
+//! weights, an arena, three inputs, four outputs) emitted with `emit_object`, linked with
+//! `tests/aarch64/harness.c`, run, and compared with the interpreter running the same steps.
 //!
 //! - aarch64: needs `aarch64-linux-gnu-gcc` and `qemu-aarch64` (Debian/Ubuntu: `apt-get install
 //!   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user`); fails when they are missing unless
@@ -104,6 +104,33 @@ fn program() -> Program {
             kb.store(r, o, &[i]);
         });
     });
+    // s[r] = [max(-inf, x[r, ..]), 0.5 + sum(float(q[r, ..])), float(7 + sum(q[r, ..]))]: three
+    // reductions carried by one vectorized loop (float sums of integers are exact in any order).
+    let f32_rows = MemRefType::new(vec![ROWS, COLS], ElementType::F32);
+    let i32_rows = MemRefType::new(vec![ROWS, COLS], ElementType::I32);
+    let stats = MemRefType::new(vec![ROWS, 3], ElementType::F32);
+    let k3 = kernel(&mut ctx, module, "row_stats", &[f32_rows, i32_rows, stats], |kb, k| {
+        let (x, q, s) = (k.buffers[0], k.buffers[1], k.buffers[2]);
+        kb.for_range(k.begin, k.end, |kb, r| {
+            let inits = [
+                kb.constant(f64::NEG_INFINITY, ElementType::F32),
+                kb.constant(0.5, ElementType::F32),
+                kb.int(7, ElementType::I32),
+            ];
+            let (lo, hi) = (kb.index(0), kb.index(COLS as i64));
+            let acc = kb.for_carry(lo, hi, &inits, |kb, j, acc| {
+                let v = kb.load(x, &[r, j]);
+                let qv = kb.load(q, &[r, j]);
+                let qf = kb.op_to(&arith::SITOFP, &[qv], Type::Element(ElementType::F32));
+                vec![kb.max(acc[0], v), kb.add(qf, acc[1]), kb.add(acc[2], qv)]
+            });
+            let total = kb.op_to(&arith::SITOFP, &[acc[2]], Type::Element(ElementType::F32));
+            for (c, v) in [acc[0], acc[1], total].into_iter().enumerate() {
+                let c = kb.index(c as i64);
+                kb.store(v, s, &[r, c]);
+            }
+        });
+    });
     let mut rng = Rng(99);
     let x: Vec<f64> = (0..N).map(|_| rng.f64_in(-4.0, 4.0)).collect();
     let q: Vec<f64> = (0..N).map(|_| (rng.next() % 20001) as f64 - 10000.0).collect();
@@ -125,16 +152,17 @@ fn program() -> Program {
             ],
         ),
         step(2, N, vec![buf(Base::Input(2), 0, N * 2), buf(Base::Output(2), 0, N * 2)]),
+        step(3, ROWS, vec![buf(Base::Input(0), 0, f), buf(Base::Input(1), 0, f), buf(Base::Output(3), 0, ROWS * 12)]),
     ];
     Program {
         ctx,
         module,
-        funcs: vec![k0, k1, k2],
+        funcs: vec![k0, k1, k2, k3],
         plan,
         weights,
         arena_size: 64 + f,
         inputs: vec![encode(ElementType::F32, &x), encode(ElementType::I32, &q), encode(ElementType::F16, &hv)],
-        output_sizes: vec![f as usize, f as usize, (N * 2) as usize],
+        output_sizes: vec![f as usize, f as usize, (N * 2) as usize, (ROWS * 12) as usize],
     }
 }
 
@@ -234,14 +262,14 @@ fn link_and_run(p: &Program, target: &str, cc: &str, runner: Option<&[&str]>) ->
 /// Runs the small program for `target` and compares it with the interpreter.
 fn check_program(target: &str, cc: &str, runner: Option<&[&str]>) {
     let p = program();
-    // The f32 kernels' innermost loops are vectorized, the f16 one is not.
+    // The f32 kernels' innermost loops (the reduction too) are vectorized, the f16 one is not.
     let compiled = compile_kernels(&p.ctx, p.module, SCHEDULE, &parse_target(target).unwrap()).unwrap();
     let vectorized: Vec<u32> = compiled.kernels.iter().map(|k| k.vectorized_loops).collect();
-    assert_eq!(vectorized, [1, 1, 0]);
+    assert_eq!(vectorized, [1, 1, 0, 1]);
     let got = link_and_run(&p, target, cc, runner);
     let want = reference(&p);
     for (i, ((g, w), ty)) in
-        got.iter().zip(&want).zip([ElementType::F32, ElementType::I32, ElementType::F16]).enumerate()
+        got.iter().zip(&want).zip([ElementType::F32, ElementType::I32, ElementType::F16, ElementType::F32]).enumerate()
     {
         assert!(same_bits(ty, g, w), "{target} output {i} differs: {:?}", first_difference(ty, g, w));
     }
@@ -358,7 +386,7 @@ fn bad_plans_are_rejected() {
     let mut plan = p.plan.clone();
     plan[0].routine = Routine::Kernel(7);
     let err = emit_object(&p.ctx, p.module, SCHEDULE, &t, &plan, &p.weights, p.arena_size).unwrap_err().to_string();
-    assert!(err.contains("calls kernel 7 of 3"), "{err}");
+    assert!(err.contains("calls kernel 7 of 4"), "{err}");
     let mut plan = p.plan.clone();
     plan[0].args[2].offset = p.arena_size;
     let err = emit_object(&p.ctx, p.module, SCHEDULE, &t, &plan, &p.weights, p.arena_size).unwrap_err().to_string();

@@ -1,14 +1,15 @@
 //! Control flow, memory access and tiling compiled for the host and compared with the kernel
 //! interpreter: `scf.for` with carried values, `scf.if` with and without results, nested loops
 //! over 2-D buffers, tile sub-ranges `[begin, end)`, and the vectorized loops against the scalar
-//! translation on lengths 0..=13 (bit-exact).
+//! translation on lengths 0..=13 (bit-exact), and vectorized reductions (every kind, tails, initial
+//! values, NaN and infinities) against the interpreter.
 
 mod common;
 
 use common::*;
 use msc_cranelift::parse_target;
 use msc_ir::{ElementType, MemRefType, Type};
-use msc_kernel::{Cmp, KernelBuilder, arith, math};
+use msc_kernel::{BinOp, Cmp, KernelBuilder, arith, math};
 
 fn f32s(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
@@ -325,4 +326,181 @@ fn vectorized_tile_ranges_start_and_end_anywhere() {
             compare(&ctx, &jit, func, "axpy", &buffers, begin, end);
         }
     }
+}
+
+/// The reductions the vectorizer folds on four lanes: (name, element type, op, accumulator first).
+const REDUCTIONS: &[(&str, ElementType, BinOp, bool)] = &[
+    ("sum", ElementType::F32, BinOp::Add, true),
+    ("product", ElementType::F32, BinOp::Mul, false),
+    ("maximum", ElementType::F32, BinOp::Max, true),
+    ("minimum", ElementType::F32, BinOp::Min, false),
+    ("int_sum", ElementType::I32, BinOp::Add, false),
+    ("int_product", ElementType::I32, BinOp::Mul, true),
+    ("int_maximum", ElementType::I32, BinOp::Max, false),
+    ("int_minimum", ElementType::I32, BinOp::Min, true),
+];
+
+/// Kernel `name`: `y[0] = fold(y[0], x[0..n])` with `op` in one carried loop, plus `z[j] = x[j]`
+/// when `store` (a loop that both stores and reduces).
+fn reduction_kernel(
+    ctx: &mut msc_ir::Context,
+    module: msc_ir::OpId,
+    name: &str,
+    (e, op, acc_first): (ElementType, BinOp, bool),
+    n: u64,
+    store: bool,
+) -> msc_ir::OpId {
+    let x = MemRefType::new(vec![n.max(1)], e);
+    let y = MemRefType::new(vec![1], e);
+    kernel(ctx, module, name, &[x.clone(), y, x], |kb, k| {
+        let (x, y, z) = (k.buffers[0], k.buffers[1], k.buffers[2]);
+        let zero = kb.index(0);
+        let init = kb.load(y, &[zero]);
+        let hi = kb.index(n as i64);
+        let out = kb.for_carry(zero, hi, &[init], |kb, j, acc| {
+            let v = kb.load(x, &[j]);
+            if store {
+                kb.store(v, z, &[j]);
+            }
+            vec![if acc_first { kb.binary(op, acc[0], v) } else { kb.binary(op, v, acc[0]) }]
+        });
+        kb.store(out[0], y, &[zero]);
+    })
+}
+
+/// Whether `got` is `want` within `1e-5 * scale` (float sums and products are reassociated by
+/// the vectorizer; `scale` is the sum of the magnitudes of the terms, or of the result for a
+/// product), bit-exact for integers, NaN for NaN.
+fn close(e: ElementType, got: &[u8], want: &[u8], scale: f64) -> bool {
+    if !e.is_float() {
+        return got == want;
+    }
+    let (g, w) = (decode(e, got)[0], decode(e, want)[0]);
+    (g.is_nan() && w.is_nan()) || g == w || (g - w).abs() <= 1e-5 * scale
+}
+
+#[test]
+fn reductions_are_vectorized_and_match_the_interpreter() {
+    for n in [0u64, 1, 3, 4, 5, 8, 17] {
+        for store in [false, true] {
+            let (mut ctx, module) = module();
+            let funcs: Vec<_> = REDUCTIONS
+                .iter()
+                .map(|&(name, e, op, first)| {
+                    (name, e, reduction_kernel(&mut ctx, module, name, (e, op, first), n, store))
+                })
+                .collect();
+            let jit = Jit::host(&ctx, module);
+            for k in &jit.compiled.kernels {
+                assert_eq!(k.vectorized_loops, 1, "{} (n = {n}) was not vectorized", k.name);
+            }
+            let mut rng = Rng(n * 31 + u64::from(store));
+            for &(name, e, func) in &funcs {
+                // Inits: the op's identity, an ordinary value, and values that decide the result.
+                let inits: &[f64] = if e.is_float() {
+                    &[0.0, -0.0, 1.0, 2.5, -7.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]
+                } else {
+                    &[0.0, 1.0, 3.0, -5.0, 1e9]
+                };
+                let len = n.max(1) as usize;
+                let mut inputs: Vec<Vec<f64>> = (0..4)
+                    .map(|_| {
+                        (0..len)
+                            .map(|_| {
+                                if e.is_float() {
+                                    rng.f64_in(0.5, 1.5) * if rng.next().is_multiple_of(2) { 1.0 } else { -1.0 }
+                                } else {
+                                    (rng.next() % 21) as f64 - 10.0
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                if e.is_float() {
+                    // NaN, infinities and signed zeros at the start, in a lane, and in the tail.
+                    for (k, special) in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0].into_iter().enumerate() {
+                        let mut v = inputs[0].clone();
+                        let at = [0, 1, len - 1, len / 2][k].min(len - 1);
+                        v[at] = special;
+                        inputs.push(v);
+                    }
+                    inputs.push(vec![-0.0; len]);
+                }
+                for &init in inits {
+                    for x in &inputs {
+                        let buffers = vec![encode(e, x), encode(e, &[init]), vec![0; len * 4]];
+                        let mut want = buffers.clone();
+                        interpret(&ctx, func, &mut want, 0, 1);
+                        let mut got = buffers.clone();
+                        jit.run(name, &mut got, 0, 1);
+                        let w = decode(e, &want[1])[0];
+                        let scale =
+                            if name == "sum" { init.abs() + x.iter().map(|v| v.abs()).sum::<f64>() } else { w.abs() };
+                        assert!(
+                            close(e, &got[1], &want[1], scale) && got[2] == want[2],
+                            "{name} n = {n} init = {init} x = {x:?}: got {:?}, want {:?}",
+                            decode(e, &got[1]),
+                            decode(e, &want[1])
+                        );
+                        if matches!(name, "maximum" | "minimum") {
+                            assert!(same_bits(e, &got[1], &want[1]), "{name}: max/min must be exact");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn carried_values_that_are_not_reductions_stay_scalar() {
+    let (mut ctx, module) = module();
+    let n = 9u64;
+    let ty = MemRefType::new(vec![n], ElementType::F32);
+    let one = MemRefType::new(vec![1], ElementType::F32);
+    let e = ElementType::F32;
+    // acc * 0.5 + x: the accumulator is used twice over.
+    let affine = kernel(&mut ctx, module, "affine_recurrence", &[ty.clone(), one.clone()], |kb, k| {
+        let zero = kb.index(0);
+        let init = kb.load(k.buffers[1], &[zero]);
+        let hi = kb.index(n as i64);
+        let out = kb.for_carry(zero, hi, &[init], |kb, j, acc| {
+            let v = kb.load(k.buffers[0], &[j]);
+            let half = kb.constant(0.5, e);
+            let s = kb.mul(acc[0], half);
+            vec![kb.add(s, v)]
+        });
+        kb.store(out[0], k.buffers[1], &[zero]);
+    });
+    // acc - x: subtraction does not reassociate.
+    let diff = kernel(&mut ctx, module, "difference", &[ty.clone(), one.clone()], |kb, k| {
+        let zero = kb.index(0);
+        let init = kb.load(k.buffers[1], &[zero]);
+        let hi = kb.index(n as i64);
+        let out = kb.for_carry(zero, hi, &[init], |kb, j, acc| {
+            let v = kb.load(k.buffers[0], &[j]);
+            vec![kb.sub(acc[0], v)]
+        });
+        kb.store(out[0], k.buffers[1], &[zero]);
+    });
+    // The running sum is also stored: its value is needed in every iteration.
+    let prefix = kernel(&mut ctx, module, "prefix_sum", &[ty.clone(), ty], |kb, k| {
+        let zero = kb.index(0);
+        let init = kb.constant(0.0, e);
+        let hi = kb.index(n as i64);
+        kb.for_carry(zero, hi, &[init], |kb, j, acc| {
+            let v = kb.load(k.buffers[0], &[j]);
+            let s = kb.add(acc[0], v);
+            kb.store(s, k.buffers[1], &[j]);
+            vec![s]
+        });
+    });
+    let jit = Jit::host(&ctx, module);
+    for k in &jit.compiled.kernels {
+        assert_eq!(k.vectorized_loops, 0, "{} must stay scalar", k.name);
+    }
+    let x = f32s(&ramp(9, 1.0));
+    compare(&ctx, &jit, affine, "affine_recurrence", &[x.clone(), f32s(&[2.0])], 0, 1);
+    compare(&ctx, &jit, diff, "difference", &[x.clone(), f32s(&[2.0])], 0, 1);
+    compare(&ctx, &jit, prefix, "prefix_sum", &[x, vec![0; 36]], 0, 1);
 }

@@ -57,6 +57,9 @@ fn group_count(shape: &[u64], mask: &[bool]) -> u64 {
 fn softmax(l: &mut Lowering<'_>, log: bool) -> Result<Vec<Value>, String> {
     let (shape, e, axis) = along_axis(l)?;
     let acc = acc_type(e);
+    if axis + 1 == shape.len() && e == acc {
+        return Ok(vec![softmax_rows(l, &shape, log)]);
+    }
     let mask: Vec<bool> = (0..shape.len()).map(|d| d == axis).collect();
     let (_, x) = flat_operand(l, 0);
     let groups = group_count(&shape, &mask);
@@ -110,6 +113,65 @@ fn softmax(l: &mut Lowering<'_>, log: bool) -> Result<Vec<Value>, String> {
         kb.store(r, bufs[1], &[idx[0]]);
     });
     Ok(vec![out])
+}
+
+/// `softmax` or `log_softmax` along the innermost axis of `shape` (data in its accumulator type):
+/// one kernel, three unit-stride loops per row (which the backend vectorizes): the maximum; the
+/// sum of `exp(x - max)`, which softmax also stores into the result; then the result divided by
+/// the sum (softmax) or `x - (max + log(sum))` (log_softmax).
+fn softmax_rows(l: &mut Lowering<'_>, shape: &[u64], log: bool) -> Value {
+    let len = *shape.last().unwrap_or(&1);
+    let groups = shape[..shape.len() - 1].iter().product::<u64>();
+    let e = l.memref(l.operand(0)).element;
+    let out = l.result(0);
+    if len == 0 || groups == 0 {
+        return out;
+    }
+    let (_, x) = flat_operand(l, 0);
+    let y = flat(l, out);
+    let rows = Rows::new(groups, 3 * len);
+    l.launch(if log { "log_softmax" } else { "softmax" }, &[x, y], rows.tiles(), |kb, kf| {
+        let (xb, yb) = (kf.buffers[0], kf.buffers[1]);
+        rows.for_each(kb, kf, |kb, g| {
+            let base = kb.mul_const(g, len as i64);
+            let (lo, hi) = (kb.index(0), kb.index(len as i64));
+            let neg_inf = kb.constant(f64::NEG_INFINITY, e);
+            let max = kb.for_carry(lo, hi, &[neg_inf], |kb, j, m| {
+                let i = kb.add_index(base, j);
+                let v = kb.load(xb, &[i]);
+                vec![kb.max(m[0], v)]
+            })[0];
+            let zero = kb.constant(0.0, e);
+            let sum = kb.for_carry(lo, hi, &[zero], |kb, j, s| {
+                let i = kb.add_index(base, j);
+                let v = kb.load(xb, &[i]);
+                let d = kb.sub(v, max);
+                let ex = kb.unary(&math::EXP, d);
+                if !log {
+                    kb.store(ex, yb, &[i]);
+                }
+                vec![kb.add(s[0], ex)]
+            })[0];
+            let shift = if log {
+                let ls = kb.unary(&math::LOG, sum);
+                kb.add(max, ls)
+            } else {
+                sum
+            };
+            kb.for_range(lo, hi, |kb, j| {
+                let i = kb.add_index(base, j);
+                let r = if log {
+                    let v = kb.load(xb, &[i]);
+                    kb.sub(v, shift)
+                } else {
+                    let v = kb.load(yb, &[i]);
+                    kb.div(v, shift)
+                };
+                kb.store(r, yb, &[i]);
+            });
+        });
+    });
+    out
 }
 
 /// `hardmax`: 1 at the first maximum along `axis`, 0 elsewhere.
