@@ -408,7 +408,9 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOption
         let mut l = Lowering { ctx, module, op, schedule, buffers: &buffers, outputs, kernel_count: &mut kernel_count };
         let engine = (options.gemm == GemmLowering::Engine)
             .then(|| {
-                depthwise::lower(&mut l).or_else(|| winograd::lower(&mut l, options.conv)).or_else(|| gemm::lower(&mut l))
+                depthwise::lower(&mut l)
+                    .or_else(|| winograd::lower(&mut l, options.conv))
+                    .or_else(|| gemm::lower(&mut l))
             })
             .flatten();
         let produced = engine.unwrap_or_else(|| lower(&mut l)).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;
