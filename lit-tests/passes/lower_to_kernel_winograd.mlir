@@ -28,14 +28,15 @@
 
 // -----
 
-// Tests that a strided 3x3 conv keeps the direct GEMM even when Winograd is forced.
+// Tests that a strided 3x3 conv keeps the direct GEMM even when Winograd is forced (4 filters: the GEMM
+// lowering takes convs of at least 4 output channels per group).
 "builtin.module"() ({
   "func.func"() ({
   ^bb0(%x: tensor<1x2x6x6xf32>):
-    %w = "nn.constant"() {value = dense<0.5> : tensor<3x2x3x3xf32>} : () -> tensor<3x2x3x3xf32>
-    %y = "nn.conv"(%x, %w) {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x6x6xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x3x3xf32>
-    "func.return"(%y) : (tensor<1x3x3x3xf32>) -> ()
-  }) {function_type = (tensor<1x2x6x6xf32>) -> tensor<1x3x3x3xf32>, sym_name = "strided"} : () -> ()
+    %w = "nn.constant"() {value = dense<0.5> : tensor<4x2x3x3xf32>} : () -> tensor<4x2x3x3xf32>
+    %y = "nn.conv"(%x, %w) {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x6x6xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+    "func.return"(%y) : (tensor<1x4x3x3xf32>) -> ()
+  }) {function_type = (tensor<1x2x6x6xf32>) -> tensor<1x4x3x3xf32>, sym_name = "strided"} : () -> ()
 }) : () -> ()
 // CHECK-NOT: winograd
 // CHECK: "kernel.gemm"
