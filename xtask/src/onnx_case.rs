@@ -105,9 +105,12 @@ pub enum Backend {
     Arm64,
 }
 
-/// How close the aarch64 outputs must be to the host's: the same kernels, but the math
-/// polynomials and FMA contraction may round differently on the two ISAs.
-pub const ARM64_VS_HOST: Tolerance = Tolerance { rtol: 1e-5, atol: 1e-6 };
+/// How close the aarch64 outputs must be to the host's. They are not the same kernels: a linked
+/// object has no runtime, so it runs loops where the host runs the GEMM engine, the depthwise routine
+/// and Winograd, which sum in other orders (K blocks, vector lanes, transformed tiles); and the math
+/// polynomials and FMA contraction round differently on the two ISAs. So the two agree to the
+/// rounding of their dot products (the fixtures' own tolerance), not to the last bits.
+pub const ARM64_VS_HOST: Tolerance = Tolerance { rtol: 1e-4, atol: 1e-5 };
 
 impl Backend {
     pub fn parse(name: &str) -> Result<Backend, String> {
