@@ -6,8 +6,9 @@
 //! epilogue runs in the engine's store when it has the engine's form `act(alpha·acc + bias + residual)`.
 //!
 //! [`lower`] returns `None` for what the engine does not cover (other element types, empty products,
-//! convs that are not 2-D NCHW or are depthwise (those go to `depthwise.rs` first), epilogues of another form, a gemm `C` that is neither
-//! a row, a column nor a full matrix added once); those keep their loop lowerings.
+//! convs that are not 2-D NCHW or are depthwise (`depthwise.rs` is tried first), epilogues of another
+//! form, a gemm `C` that is neither a row, a column nor a full matrix added once); those keep their
+//! loop lowerings.
 
 use super::Lowering;
 use super::conv::Window;
