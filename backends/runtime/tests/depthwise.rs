@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::activate;
+
 use msc_runtime::depthwise::{DepthwiseCall, Isa, depthwise};
 use msc_runtime::routine::{Activation, Conv2d, Routine};
 use msc_runtime::{Artefact, Base, BufferRef, DType, LoadErrorKind, Manifest, Model, Plan, Session, Step, Tensor};
@@ -64,39 +66,6 @@ fn shape(
     pads: [u64; 4],
 ) -> Shape {
     Shape { channels, image, kernel, stride, dilation, pads, multiplier: 1 }
-}
-
-/// The activation's formula in f64.
-fn activate(activation: Activation, x: f64) -> f64 {
-    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
-    match activation {
-        Activation::None => x,
-        Activation::Relu => x.max(0.0),
-        Activation::Clip { lo, hi } => x.max(lo.into()).min(hi.into()),
-        Activation::LeakyRelu { alpha } => {
-            if x < 0.0 {
-                f64::from(alpha) * x
-            } else {
-                x
-            }
-        }
-        Activation::Sigmoid => sigmoid(x),
-        Activation::Tanh => x.tanh(),
-        Activation::Silu => x * sigmoid(x),
-        Activation::Gelu => 0.5 * x * (1.0 + erf(x / std::f64::consts::SQRT_2)),
-        Activation::HardSwish => x * (x / 6.0 + 0.5).clamp(0.0, 1.0),
-    }
-}
-
-/// erf to ~1e-12 by its Taylor series (|x| < 3 here).
-fn erf(x: f64) -> f64 {
-    let mut term = x;
-    let mut sum = x;
-    for n in 1..80 {
-        term *= -x * x / n as f64;
-        sum += term / (2 * n + 1) as f64;
-    }
-    sum * 2.0 / std::f64::consts::PI.sqrt()
 }
 
 /// The call computed plainly in f64, every tap bounds-checked.

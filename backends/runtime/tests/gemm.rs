@@ -7,6 +7,9 @@
 //! `k <= 277`, `1e-6 * sqrt(k) >= k * 2^-24`, so this covers even the worst-case fp32 summation error, while
 //! a single wrong or missing product term exceeds it by orders of magnitude.
 
+mod common;
+
+use common::activate;
 use msc_runtime::gemm::{
     ASlice, Activation, BSlice, BiasSlice, Blocking, CheckedGemm, ConvGeometry, Epilogue, EpilogueSlices, Gemm,
     GemmError, Im2colSlice, OperandA, OperandB, PackedSlice, Problem, ResidualSlice, SliceProblem, Strided,
@@ -38,41 +41,6 @@ fn variants() -> Vec<Variant> {
 /// The blockings under test: the variant's own, and a tiny one that makes many K blocks and tiles.
 fn blockings(variant: Variant) -> [Blocking; 2] {
     [Blocking::for_variant(variant), Blocking { kc: 16, mc: 2 * variant.mr(), nc: 2 * variant.nr() }]
-}
-
-/// erf in f64: `2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1))`, all terms positive.
-fn erf(x: f64) -> f64 {
-    if x.abs() > 6.0 {
-        return x.signum();
-    }
-    let (mut term, mut sum, mut n) = (x, x, 0.0);
-    while term.abs() > 1e-17 * sum.abs() {
-        n += 1.0;
-        term *= 2.0 * x * x / (2.0 * n + 1.0);
-        sum += term;
-    }
-    2.0 / std::f64::consts::PI.sqrt() * (-x * x).exp() * sum
-}
-
-fn activate(activation: Activation, x: f64) -> f64 {
-    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
-    match activation {
-        Activation::None => x,
-        Activation::Relu => x.max(0.0),
-        Activation::Clip { lo, hi } => x.max(lo as f64).min(hi as f64),
-        Activation::LeakyRelu { alpha } => {
-            if x > 0.0 {
-                x
-            } else {
-                alpha as f64 * x
-            }
-        }
-        Activation::Sigmoid => sigmoid(x),
-        Activation::Tanh => x.tanh(),
-        Activation::Silu => x * sigmoid(x),
-        Activation::Gelu => 0.5 * x * (1.0 + erf(x / std::f64::consts::SQRT_2)),
-        Activation::HardSwish => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
-    }
 }
 
 const ACTIVATIONS: [Activation; 9] = [

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset of the fixtures")]
 
+use msc_runtime::gemm::Activation;
 use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Routine, Step, TensorInfo};
 
 /// `y[i] = x[i] + 1.0f` for i in [begin, end); args: x, y.
@@ -217,4 +218,40 @@ pub fn section_entry(bytes: &[u8], kind: u32) -> usize {
 /// File offset where section `kind`'s data starts.
 pub fn section_offset(bytes: &[u8], kind: u32) -> usize {
     read_u64(bytes, section_entry(bytes, kind) + 8) as usize
+}
+
+/// erf in f64: `2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1))`, all terms positive.
+fn erf(x: f64) -> f64 {
+    if x.abs() > 6.0 {
+        return x.signum();
+    }
+    let (mut term, mut sum, mut n) = (x, x, 0.0);
+    while term.abs() > 1e-17 * sum.abs() {
+        n += 1.0;
+        term *= 2.0 * x * x / (2.0 * n + 1.0);
+        sum += term;
+    }
+    2.0 / std::f64::consts::PI.sqrt() * (-x * x).exp() * sum
+}
+
+/// The activation's formula in f64, the reference the kernels' f32 epilogues are checked against.
+pub fn activate(activation: Activation, x: f64) -> f64 {
+    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
+    match activation {
+        Activation::None => x,
+        Activation::Relu => x.max(0.0),
+        Activation::Clip { lo, hi } => x.max(lo as f64).min(hi as f64),
+        Activation::LeakyRelu { alpha } => {
+            if x > 0.0 {
+                x
+            } else {
+                alpha as f64 * x
+            }
+        }
+        Activation::Sigmoid => sigmoid(x),
+        Activation::Tanh => x.tanh(),
+        Activation::Silu => x * sigmoid(x),
+        Activation::Gelu => 0.5 * x * (1.0 + erf(x / std::f64::consts::SQRT_2)),
+        Activation::HardSwish => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
+    }
 }
