@@ -14,6 +14,7 @@ use super::{LowerFn, Lowering};
 use msc_ir::Value;
 use msc_kernel::{BinOp, Cmp, KernelBuilder};
 use msc_nn_kernels::conv::{AutoPad, ConvParams, ConvTransposeParams, resolve_conv_transpose, resolve_pads};
+use msc_runtime::routine::Conv2d;
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] =
     &[("nn.conv", |l| conv(l, false)), ("nn.conv_transpose", |l| conv(l, true))];
@@ -78,6 +79,22 @@ impl Window {
             pads_end: pads[n..].iter().map(|&p| p as i64).collect(),
             transposed: false,
         })
+    }
+
+    /// The runtime's geometry of this 2-D window over `channels` input channels, as the GEMM engine's
+    /// implicit im2col and the depthwise routine take it. The pads must be non-negative.
+    pub(super) fn conv2d(&self, channels: u64) -> Conv2d {
+        let pair = |v: &[i64]| [v[0] as u64, v[1] as u64];
+        Conv2d {
+            channels,
+            height: self.input[0],
+            width: self.input[1],
+            kernel: [self.kernel[0], self.kernel[1]],
+            stride: pair(&self.strides),
+            dilation: pair(&self.dilations),
+            pad: pair(&self.pads),
+            out: [self.output[0], self.output[1]],
+        }
     }
 
     /// The window of a conv_transpose with input spatial shape `input`, kernel `kernel` and output

@@ -12,7 +12,7 @@ use super::conv::Window;
 use super::gemm::{Shapes, epilogue, product};
 use super::reduce::flat;
 use msc_ir::{Builder, ElementType, Value};
-use msc_runtime::routine::{Bias, Conv2d, DepthwiseCall, Source};
+use msc_runtime::routine::{Bias, DepthwiseCall, Source};
 
 /// Lowers the op through the depthwise routine if it is a depthwise 2-D convolution, else returns `None`.
 pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> {
@@ -47,17 +47,7 @@ fn plan(l: &Lowering<'_>) -> Result<Option<(DepthwiseCall, Vec<Value>)>, String>
     if window.pads.iter().chain(&window.pads_end).any(|&p| p < 0) {
         return Ok(None);
     }
-    let pair = |v: &[i64]| [v[0] as u64, v[1] as u64];
-    let conv = Conv2d {
-        channels: xs[1],
-        height: xs[2],
-        width: xs[3],
-        kernel: [ws[2], ws[3]],
-        stride: pair(&window.strides),
-        dilation: pair(&window.dilations),
-        pad: pair(&window.pads),
-        out: [ys[2], ys[3]],
-    };
+    let conv = window.conv2d(xs[1]);
     // The GEMM lowering folds the epilogue into a GEMM of one row per output channel; its fields are ours.
     let mut folded = product(ys[1], ys[2] * ys[3], 1, Source::Strided { row: 1, col: 1 }, Source::Packed { width: 1 });
     let mut inputs = vec![x, w];

@@ -17,7 +17,7 @@ use super::reduce::{broadcast_strides, flat, row_major};
 use msc_ir::{ElementType, MemRefType, Value};
 use msc_nn::ops::fused::read_steps;
 use msc_nn_kernels::epilogue::{Activation as StepActivation, Binary, Step};
-use msc_runtime::routine::{Activation, BatchLevel, Bias, Conv2d, GemmCall, Source};
+use msc_runtime::routine::{Activation, BatchLevel, Bias, GemmCall, Source};
 
 /// Lowers the op through the GEMM engine if it is GEMM-shaped, else returns `None`.
 pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> {
@@ -165,21 +165,8 @@ fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
     let k = cg * ws[2] * ws[3];
     let pointwise =
         ws[2..] == [1, 1] && window.strides == [1, 1] && window.pads.iter().chain(&window.pads_end).all(|&p| p == 0);
-    let b_source = if pointwise {
-        Source::Strided { row: in_plane, col: 1 }
-    } else {
-        let pair = |v: &[i64]| [v[0] as u64, v[1] as u64];
-        Source::Im2col(Conv2d {
-            channels: cg,
-            height: xs[2],
-            width: xs[3],
-            kernel: [ws[2], ws[3]],
-            stride: pair(&window.strides),
-            dilation: pair(&window.dilations),
-            pad: pair(&window.pads),
-            out: [ys[2], ys[3]],
-        })
-    };
+    let b_source =
+        if pointwise { Source::Strided { row: in_plane, col: 1 } } else { Source::Im2col(window.conv2d(cg)) };
     let mut call = product(mg, out_plane, k, Source::Strided { row: k, col: 1 }, b_source);
     let mut levels =
         vec![(ys[0], 0, xs[1] * in_plane, ys[1] * out_plane, 0), (group, mg * k, cg * in_plane, mg * out_plane, mg)];
