@@ -278,17 +278,7 @@ fn the_loader_checks_every_call_against_its_buffers() {
 
 #[test]
 fn truncated_and_corrupted_gemm_plans_are_errors_not_panics() {
-    let bytes = artefact(Some(Variant::best_for_host())).to_bytes();
-    for len in 0..bytes.len() {
-        assert!(Artefact::read(&bytes[..len]).is_err(), "a {len}-byte prefix was accepted");
-    }
-    // The hash catches any changed byte, so re-seal it: then the structural decoding must hold on its own.
-    for at in (64..bytes.len()).step_by(3) {
-        let mut corrupt = bytes.clone();
-        corrupt[at] ^= 0x5a;
-        common::reseal(&mut corrupt);
-        let _ = Artefact::read(&corrupt);
-    }
+    common::assert_truncated_and_corrupted_read_without_panics(&artefact(Some(Variant::best_for_host())).to_bytes());
 }
 
 #[test]

@@ -255,3 +255,18 @@ pub fn activate(activation: Activation, x: f64) -> f64 {
         Activation::HardSwish => x * (x + 3.0).clamp(0.0, 6.0) / 6.0,
     }
 }
+
+/// Every strict prefix of the encoded artefact `bytes` is an error, and flipping any byte (re-sealed, since
+/// the hash would catch it) gives an error or an artefact, never a panic: the structural decoding holds on
+/// its own.
+pub fn assert_truncated_and_corrupted_read_without_panics(bytes: &[u8]) {
+    for len in 0..bytes.len() {
+        assert!(Artefact::read(&bytes[..len]).is_err(), "a {len}-byte prefix was accepted");
+    }
+    for at in (64..bytes.len()).step_by(3) {
+        let mut corrupt = bytes.to_vec();
+        corrupt[at] ^= 0x5a;
+        reseal(&mut corrupt);
+        let _ = Artefact::read(&corrupt);
+    }
+}
