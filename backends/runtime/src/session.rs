@@ -24,6 +24,8 @@ pub struct Session {
     kernels: Vec<KernelFn>,
     /// For each step running the GEMM engine, how this host runs it.
     gemm_plans: Vec<Option<GemmPlan>>,
+    /// The instruction set depthwise steps run with on this host.
+    depthwise_isa: Isa,
     threads: usize,
     /// Steps whose buffers total fewer bytes run on the calling thread alone.
     parallel_threshold: u64,
@@ -116,6 +118,7 @@ impl Session {
             model,
             kernels,
             gemm_plans,
+            depthwise_isa: Isa::best_for_host(),
             threads,
             parallel_threshold: MIN_PARALLEL_BYTES,
             pool,
@@ -265,7 +268,7 @@ impl Session {
                     });
                 }
                 Routine::Depthwise(call) => {
-                    let depthwise = BoundDepthwise::new(call, Isa::best_for_host(), &args);
+                    let depthwise = BoundDepthwise::new(call, self.depthwise_isa, &args);
                     let (tiles, chunks) = (depthwise.tiles(), chunks_of(depthwise.tiles()));
                     self.pool.run(chunks as usize, &|chunk| {
                         let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
