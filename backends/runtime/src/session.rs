@@ -5,7 +5,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::buffer::AlignedBuf;
-use crate::depthwise::{BoundDepthwise, Isa};
+use crate::depthwise::{BoundDepthwise, Isa, Strategy};
 use crate::error::RunError;
 use crate::format::{Base, TensorInfo};
 use crate::load::Model;
@@ -268,7 +268,8 @@ impl Session {
                     });
                 }
                 Routine::Depthwise(call) => {
-                    let depthwise = BoundDepthwise::new(call, self.depthwise_isa, &args);
+                    let strategy = Strategy::for_call(call, self.depthwise_isa);
+                    let depthwise = BoundDepthwise::new(call, strategy, &args);
                     let (tiles, chunks) = (depthwise.tiles(), chunks_of(depthwise.tiles()));
                     self.pool.run(chunks as usize, &|chunk| {
                         let (begin, end) = chunk_range(tiles, chunks, chunk as u64);

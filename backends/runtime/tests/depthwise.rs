@@ -1,12 +1,14 @@
-//! The depthwise routine: its kernels (every instruction set the host has) against a plain f64 reference on
-//! odd shapes, strides, dilations, pads and kernels, each activation, with and without bias and residual;
-//! plan steps running it on one and three threads; encoding round trips; and the loader's checks.
+//! The depthwise routine: its kernels (every instruction set the host has, each vectorized along the width and
+//! across channels) against a plain f64 reference on odd shapes, channel counts around the 8-channel groups,
+//! strides, dilations, pads and kernels, each activation, with and without bias and residual; the rule plans
+//! choose a vectorization by; plan steps running it on one and three threads; encoding round trips; and the
+//! loader's checks.
 
 mod common;
 
 use common::activate;
 
-use msc_runtime::depthwise::{DepthwiseCall, Isa, depthwise};
+use msc_runtime::depthwise::{DepthwiseCall, Isa, Strategy, Vectorize, depthwise};
 use msc_runtime::routine::{Activation, Conv2d, Routine};
 use msc_runtime::{Artefact, Base, BufferRef, DType, LoadErrorKind, Manifest, Model, Plan, Session, Step, Tensor};
 use msc_runtime::{TensorInfo, Trust};
@@ -121,11 +123,14 @@ const ACTIVATIONS: [Activation; 9] = [
     Activation::HardSwish,
 ];
 
-fn isas() -> Vec<Isa> {
-    [Isa::Portable, Isa::Avx2].into_iter().filter(|i| i.is_available()).collect()
+/// Every instruction set the host has, with each vectorization.
+fn strategies() -> Vec<Strategy> {
+    let isas = [Isa::Portable, Isa::Avx2].into_iter().filter(|i| i.is_available());
+    isas.flat_map(|isa| [Vectorize::AlongWidth, Vectorize::AcrossChannels].map(|vectorize| Strategy { isa, vectorize }))
+        .collect()
 }
 
-/// Runs `call` with every instruction set and compares with the reference.
+/// Runs `call` with every strategy and compares with the reference.
 fn check(call: &DepthwiseCall, what: &str) {
     let c = call.conv;
     let oc = c.channels * call.multiplier;
@@ -135,10 +140,10 @@ fn check(call: &DepthwiseCall, what: &str) {
     let bias = call.bias.then(|| data(oc as usize, 3));
     let residual = call.residual.then(|| data(y_len, 4));
     let want = reference(call, &x, &w, bias.as_deref(), residual.as_deref());
-    for isa in isas() {
+    for strategy in strategies() {
         let mut y = vec![f32::NAN; y_len];
-        depthwise(call, isa, &x, &w, &mut y, bias.as_deref(), residual.as_deref()).unwrap();
-        assert_close(&y, &want, &format!("{what} {isa:?} {call:?}"));
+        depthwise(call, strategy, &x, &w, &mut y, bias.as_deref(), residual.as_deref()).unwrap();
+        assert_close(&y, &want, &format!("{what} {strategy:?} {call:?}"));
     }
 }
 
@@ -182,24 +187,88 @@ fn kernels_match_the_reference_on_odd_shapes() {
 fn every_activation_with_bias_and_residual_on_and_off() {
     let s = shape(3, [9, 19], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]);
     let strided = shape(2, [9, 19], [3, 3], [2, 2], [1, 1], [1, 1, 1, 1]);
+    let grouped = shape(9, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]);
     for activation in ACTIVATIONS {
         for (bias, residual) in [(false, false), (true, false), (false, true), (true, true)] {
             check(&s.call(1, bias, residual, activation), "stride 1");
             check(&strided.call(1, bias, residual, activation), "stride 2");
+            check(&grouped.call(2, bias, residual, activation), "9 channels");
         }
     }
+}
+
+#[test]
+fn channel_groups_match_the_reference_on_tails_and_small_planes() {
+    // Channel counts below, at and past one and two 8-channel groups, on planes from 1x1 to 112 wide.
+    for channels in [1, 7, 8, 9, 17] {
+        for image in [[1, 1], [2, 3], [7, 7], [13, 9], [3, 112]] {
+            let s = shape(channels, image, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]);
+            check(&s.call(2, true, true, Activation::Relu), &format!("{channels} channels"));
+        }
+    }
+    let shapes = [
+        // 1x1, 5x5 and 3x1 kernels.
+        shape(9, [13, 9], [1, 1], [1, 1], [1, 1], [0, 0, 0, 0]),
+        shape(9, [13, 9], [5, 5], [1, 1], [1, 1], [2, 2, 2, 2]),
+        shape(9, [13, 9], [3, 1], [1, 1], [1, 1], [1, 0, 1, 0]),
+        // Strides 2 and 3, mixed strides and dilations, asymmetric pads.
+        shape(9, [13, 9], [3, 3], [2, 2], [1, 1], [1, 1, 1, 1]),
+        shape(17, [7, 7], [3, 3], [2, 2], [1, 1], [0, 0, 1, 1]),
+        shape(9, [13, 9], [3, 3], [3, 3], [1, 1], [0, 2, 1, 1]),
+        shape(9, [13, 9], [3, 3], [1, 1], [2, 2], [2, 2, 2, 2]),
+        shape(7, [13, 9], [3, 3], [2, 1], [1, 2], [0, 3, 2, 1]),
+        shape(9, [2, 3], [5, 5], [3, 3], [1, 1], [2, 2, 2, 2]),
+        shape(9, [6, 112], [3, 3], [2, 2], [1, 1], [1, 1, 1, 1]),
+        shape(8, [5, 112], [3, 3], [1, 3], [1, 1], [1, 1, 0, 2]),
+    ];
+    for (i, s) in shapes.iter().enumerate() {
+        check(&s.call(1, false, false, Activation::None), &format!("shape {i}"));
+        check(
+            &s.call(2, true, true, Activation::Clip { lo: 0.0, hi: 0.5 }),
+            &format!("shape {i} with bias and residual"),
+        );
+    }
+    // Multiplier 2: groups whose lanes share input channels, and groups straddling an input channel.
+    for channels in [1, 4, 5, 9] {
+        let s = Shape { multiplier: 2, ..shape(channels, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]) };
+        check(&s.call(2, true, true, Activation::HardSwish), &format!("{channels} channels, multiplier 2"));
+    }
+}
+
+#[test]
+fn plans_vectorize_wide_unit_stride_rows_along_the_width_and_the_rest_across_channels() {
+    let vectorize = |s: Shape| Strategy::for_call(&s.call(1, true, false, Activation::None), Isa::Portable).vectorize;
+    let mobilenet = |channels, size, stride| shape(channels, [size, size], [3, 3], [stride; 2], [1, 1], [1, 1, 1, 1]);
+    assert_eq!(vectorize(mobilenet(16, 224, 1)), Vectorize::AlongWidth);
+    assert_eq!(vectorize(mobilenet(16, 224, 2)), Vectorize::AcrossChannels);
+    for (channels, size, stride) in [(32, 112, 1), (96, 112, 2), (144, 56, 2), (192, 28, 1), (384, 14, 1), (960, 7, 1)]
+    {
+        assert_eq!(vectorize(mobilenet(channels, size, stride)), Vectorize::AcrossChannels, "{channels}x{size}");
+    }
+    // Rows too long for 8 channels' padded rows to fit the scratch budget stay along the width, and asking
+    // for channels there is an error.
+    let long = shape(1, [1, 1 << 17], [3, 3], [1, 2], [1, 1], [1, 1, 1, 1]);
+    assert_eq!(vectorize(long), Vectorize::AlongWidth);
+    let call = long.call(1, false, false, Activation::None);
+    let (x, w) = (vec![0.0; 1 << 17], [0.0; 9]);
+    let mut y = vec![0.0; call.conv.out[1] as usize];
+    let strategy = Strategy { isa: Isa::Portable, vectorize: Vectorize::AcrossChannels };
+    let err = depthwise(&call, strategy, &x, &w, &mut y, None, None).unwrap_err();
+    assert!(err.contains("across channels"), "{err}");
 }
 
 #[test]
 fn empty_calls_and_wrong_slices_are_handled() {
     let s = shape(2, [4, 4], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]);
     let call = s.call(0, false, false, Activation::None);
-    depthwise(&call, Isa::Portable, &[], &[0.0; 18], &mut [], None, None).unwrap();
+    for strategy in strategies() {
+        depthwise(&call, strategy, &[], &[0.0; 18], &mut [], None, None).unwrap();
+    }
     let call = s.call(1, true, false, Activation::None);
-    let err = depthwise(&call, Isa::Portable, &[0.0; 32], &[0.0; 18], &mut [0.0; 32], None, None).unwrap_err();
+    let strategy = Strategy::for_call(&call, Isa::Portable);
+    let err = depthwise(&call, strategy, &[0.0; 32], &[0.0; 18], &mut [0.0; 32], None, None).unwrap_err();
     assert!(err.contains("bias"), "{err}");
-    let err =
-        depthwise(&call, Isa::Portable, &[0.0; 31], &[0.0; 18], &mut [0.0; 32], Some(&[0.0; 2]), None).unwrap_err();
+    let err = depthwise(&call, strategy, &[0.0; 31], &[0.0; 18], &mut [0.0; 32], Some(&[0.0; 2]), None).unwrap_err();
     assert!(err.contains("x needs more than its 124-byte buffer"), "{err}");
 }
 

@@ -1,13 +1,19 @@
 //! The depthwise 2-D convolution routine: f32, NCHW, one group per input channel, each input channel feeding
 //! `multiplier` output channels, with the GEMM engine's fused epilogue `y = act(alpha·conv + bias + residual)`.
 //!
-//! A [`DepthwiseCall`] describes one call on raw buffers; its output splits into independent tiles (one band
-//! of output rows of one output channel of one image) that threads run in any order. A tile copies the input
-//! rows its band reads into thread-local scratch, zero-padded left and right to whole 8-lane blocks, so every
-//! output column runs the same vector code (borders included) while the rows stay in cache; taps above or
-//! below the image read a zero row. The taps run in [`kernels`] (AVX2 + FMA when the host has them, else
-//! portable code the compiler vectorizes), then the GEMM epilogue's activations finish each row.
+//! A [`DepthwiseCall`] describes one call on raw buffers; its output splits into independent tiles that
+//! threads run in any order, vectorized one of two ways ([`Vectorize`], chosen per call by
+//! [`Strategy::for_call`]):
+//! - along the width: a tile is a band of output rows of one output channel of one image. It copies the input
+//!   rows its band reads into thread-local scratch, zero-padded left and right to whole 8-lane blocks, so every
+//!   output column runs the same vector code (borders included) while the rows stay in cache; taps above or
+//!   below the image read a zero row. The taps run in [`kernels`] (AVX2 + FMA when the host has them, else
+//!   portable code the compiler vectorizes), then the GEMM epilogue's activations finish each row.
+//! - across channels ([`channels`]): a tile is a band of output rows of 8 consecutive output channels, and a
+//!   vector holds one output position of the 8 channels, which keeps the lanes full on narrow planes and needs
+//!   no gathers for any stride.
 
+mod channels;
 mod kernels;
 
 use crate::error::LoadErrorKind;
@@ -38,10 +44,57 @@ pub struct DepthwiseCall {
 
 /// Largest scratch (in f32 values) a tile's kernel-height input rows may need; beyond it a call is rejected.
 const MAX_WINDOW_SCRATCH: u64 = 1 << 22;
+/// Largest scratch (in f32 values) a channel-vectorized tile's kernel-height input rows of its 8 channels may
+/// need; beyond it a call is vectorized along the width.
+const MAX_CHANNEL_WINDOW_SCRATCH: u64 = 1 << 20;
 /// The scratch a tile aims for (64 KiB), which sets how many output rows a band holds.
 const BAND_SCRATCH: u64 = 1 << 14;
 /// Lanes of an output block.
 const LANES: u64 = 8;
+/// Output rows at least this wide are vectorized along the width when the stride along them is 1: their
+/// 8-column blocks have no ragged ends worth speaking of and need no transposes. Measured with
+/// `examples/depthwise_bench.rs` (AVX2, 3x3): across channels is as fast on 112-wide rows and faster below,
+/// along the width 1.3x faster on 224- and 448-wide ones.
+const WIDE_ROW: u64 = 128;
+
+/// How a call's output is vectorized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vectorize {
+    /// A vector holds 8 consecutive output columns of one channel; a tile is a band of one channel's rows.
+    AlongWidth,
+    /// A vector holds one output position of 8 consecutive output channels; a tile is a band of their rows.
+    AcrossChannels,
+}
+
+impl Vectorize {
+    /// The output channels a tile holds, and the output columns a tile computes in whole blocks of.
+    fn tile_shape(self) -> (u64, u64) {
+        match self {
+            Vectorize::AlongWidth => (1, LANES),
+            Vectorize::AcrossChannels => (channels::GROUP as u64, 1),
+        }
+    }
+}
+
+/// How a call runs: the instruction set and the vectorization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Strategy {
+    pub isa: Isa,
+    pub vectorize: Vectorize,
+}
+
+impl Strategy {
+    /// The strategy for `call` with `isa`: across channels, unless the output rows are at least [`WIDE_ROW`]
+    /// wide with stride 1 along them (wide rows fill the width's vectors without transposes), or the padded
+    /// input rows of 8 channels would need more than `MAX_CHANNEL_WINDOW_SCRATCH` values.
+    pub fn for_call(call: &DepthwiseCall, isa: Isa) -> Strategy {
+        let c = &call.conv;
+        let wide = c.stride[1] == 1 && c.out[1] >= WIDE_ROW;
+        let vectorize =
+            if wide || !call.fits_channel_scratch() { Vectorize::AlongWidth } else { Vectorize::AcrossChannels };
+        Strategy { isa, vectorize }
+    }
+}
 
 impl DepthwiseCall {
     /// The number of buffer arguments a step running this call takes.
@@ -54,14 +107,27 @@ impl DepthwiseCall {
         self.conv.channels.checked_mul(self.multiplier)
     }
 
-    /// Width of a padded scratch row: the left pad and the row, and every column the whole 8-lane blocks of
-    /// output read (`None` on overflow).
-    fn padded_width(&self) -> Option<u64> {
+    /// Width of a padded scratch row: the left pad and the row, and every column the output read when computed
+    /// in whole blocks of `block` columns (`None` on overflow).
+    fn padded_width(&self, block: u64) -> Option<u64> {
         let c = &self.conv;
         let extent = (c.kernel[1] - 1).checked_mul(c.dilation[1])?.checked_add(1)?;
-        let blocks = c.out[1].div_ceil(LANES).checked_mul(LANES)?;
-        let reach = blocks.checked_sub(1)?.checked_mul(c.stride[1])?.checked_add(extent)?;
+        let columns = c.out[1].div_ceil(block).checked_mul(block)?;
+        let reach = columns.checked_sub(1)?.checked_mul(c.stride[1])?.checked_add(extent)?;
         Some(reach.max(c.pad[1].checked_add(c.width)?))
+    }
+
+    /// Values in a kernel height of padded input rows of one tile vectorized so (`None` on overflow).
+    fn window_scratch(&self, vectorize: Vectorize) -> Option<u64> {
+        let c = &self.conv;
+        let (lanes, block) = vectorize.tile_shape();
+        let rows = (c.kernel[0] - 1).checked_mul(c.dilation[0])?.checked_add(1)?;
+        rows.checked_mul(self.padded_width(block)?)?.checked_mul(lanes)
+    }
+
+    /// Whether a tile vectorized across channels stays within `MAX_CHANNEL_WINDOW_SCRATCH`.
+    fn fits_channel_scratch(&self) -> bool {
+        self.window_scratch(Vectorize::AcrossChannels).is_some_and(|w| w <= MAX_CHANNEL_WINDOW_SCRATCH)
     }
 
     /// Checks the call is well formed and every element it touches lies inside buffers of `arg_lens` bytes.
@@ -80,12 +146,7 @@ impl DepthwiseCall {
         let out_channels = self.out_channels().ok_or_else(overflow)?;
         let empty = self.batch == 0 || out_channels == 0 || c.out[0] == 0 || c.out[1] == 0;
         if !empty {
-            let window = (c.kernel[0] - 1)
-                .checked_mul(c.dilation[0])
-                .and_then(|e| e.checked_add(1))
-                .zip(self.padded_width())
-                .and_then(|(rows, width)| rows.checked_mul(width));
-            if window.is_none_or(|w| w > MAX_WINDOW_SCRATCH) {
+            if self.window_scratch(Vectorize::AlongWidth).is_none_or(|w| w > MAX_WINDOW_SCRATCH) {
                 return Err(format!(
                     "the geometry {c} needs padded input windows of more than {MAX_WINDOW_SCRATCH} values"
                 ));
@@ -136,11 +197,11 @@ impl DepthwiseCall {
     }
 }
 
-/// Runs `call` on slices with the given instruction set, checking every length first (the entry point for
-/// tests and for callers outside a plan).
+/// Runs `call` on slices with the given strategy, checking every length first (the entry point for tests and
+/// for callers outside a plan; [`Strategy::for_call`] is what plans run with).
 pub fn depthwise(
     call: &DepthwiseCall,
-    isa: Isa,
+    strategy: Strategy,
     x: &[f32],
     w: &[f32],
     y: &mut [f32],
@@ -150,8 +211,8 @@ pub fn depthwise(
     if bias.is_some() != call.bias || residual.is_some() != call.residual {
         return Err("the bias and residual given differ from the call's".into());
     }
-    if !isa.is_available() {
-        return Err(format!("this host cannot run {isa:?} code"));
+    if !strategy.isa.is_available() {
+        return Err(format!("this host cannot run {:?} code", strategy.isa));
     }
     let mut args: Vec<*mut u8> =
         vec![x.as_ptr().cast_mut().cast(), w.as_ptr().cast_mut().cast(), y.as_mut_ptr().cast()];
@@ -161,7 +222,14 @@ pub fn depthwise(
         lens.push(4 * extra.len() as u64);
     }
     call.check(&lens)?;
-    let bound = BoundDepthwise::new(call, isa, &args);
+    if strategy.vectorize == Vectorize::AcrossChannels && !call.fits_channel_scratch() {
+        return Err(format!(
+            "the geometry {} needs padded input windows of more than {MAX_CHANNEL_WINDOW_SCRATCH} values across \
+             channels",
+            call.conv
+        ));
+    }
+    let bound = BoundDepthwise::new(call, strategy, &args);
     // SAFETY: the lengths were checked above; y is borrowed mutably, so it overlaps no input; one thread runs
     // every tile.
     unsafe { bound.run_tiles(0, bound.tiles()) };
@@ -171,9 +239,11 @@ pub fn depthwise(
 /// A depthwise step bound to one run's buffers.
 pub(crate) struct BoundDepthwise<'a> {
     call: &'a DepthwiseCall,
-    isa: Isa,
+    strategy: Strategy,
     args: &'a [*mut u8],
     out_channels: usize,
+    /// Tiles across the output channels of one image: one per channel, or per group of 8 across channels.
+    channel_tiles: usize,
     /// Output rows per band, and bands per output plane.
     band_rows: usize,
     bands: usize,
@@ -184,36 +254,39 @@ pub(crate) struct BoundDepthwise<'a> {
 unsafe impl Sync for BoundDepthwise<'_> {}
 
 impl<'a> BoundDepthwise<'a> {
-    /// Binds `call` (checked at load time against the buffers' lengths) to `args`, its buffers' addresses.
-    pub(crate) fn new(call: &'a DepthwiseCall, isa: Isa, args: &'a [*mut u8]) -> BoundDepthwise<'a> {
+    /// Binds `call` (checked at load time against the buffers' lengths, and to fit its scratch across
+    /// channels if `strategy` vectorizes so) to `args`, its buffers' addresses.
+    pub(crate) fn new(call: &'a DepthwiseCall, strategy: Strategy, args: &'a [*mut u8]) -> BoundDepthwise<'a> {
         let c = &call.conv;
-        let out_channels = call.out_channels().unwrap_or(0) as usize;
-        let padded_width = call.padded_width().unwrap_or(0);
+        let out_channels = call.out_channels().unwrap_or(0);
+        let (lanes, block) = strategy.vectorize.tile_shape();
+        let padded_width = call.padded_width(block).unwrap_or(0);
         let extent = (c.kernel[0] - 1) * c.dilation[0] + 1;
         // As many rows as keep the band's input rows within the scratch budget, at least one; then more bands
-        // when there are few planes, so that threads have tiles to share.
-        let fitting = (BAND_SCRATCH / padded_width.max(1)).saturating_sub(extent) / c.stride[0] + 1;
-        let planes = call.batch * out_channels as u64;
-        let wanted_bands = 16u64.div_ceil(planes.max(1));
+        // when there are few channel tiles, so that threads have tiles to share.
+        let fitting = (BAND_SCRATCH / (lanes * padded_width).max(1)).saturating_sub(extent) / c.stride[0] + 1;
+        let channel_tiles = out_channels.div_ceil(lanes);
+        let wanted_bands = 16u64.div_ceil((call.batch * channel_tiles).max(1));
         let band_rows = fitting.min(c.out[0].div_ceil(wanted_bands)).max(1);
         let bands = c.out[0].div_ceil(band_rows);
         BoundDepthwise {
             call,
-            isa,
+            strategy,
             args,
-            out_channels,
+            out_channels: out_channels as usize,
+            channel_tiles: channel_tiles as usize,
             band_rows: band_rows as usize,
             bands: bands as usize,
             padded_width: padded_width as usize,
         }
     }
 
-    /// Independent tiles: bands of every output plane.
+    /// Independent tiles: bands of every channel tile of every image.
     pub(crate) fn tiles(&self) -> u64 {
         if self.call.conv.out[1] == 0 {
             return 0;
         }
-        self.call.batch * self.out_channels as u64 * self.bands as u64
+        self.call.batch * self.channel_tiles as u64 * self.bands as u64
     }
 
     /// Runs tiles `[begin, end)` on this thread.
@@ -222,12 +295,17 @@ impl<'a> BoundDepthwise<'a> {
     /// The buffers must be live and as long as [`DepthwiseCall::check`] required, y must overlap no other
     /// argument, and calls running at the same time must be given disjoint tile ranges.
     pub(crate) unsafe fn run_tiles(&self, begin: u64, end: u64) {
-        match self.isa {
+        match (self.strategy.isa, self.strategy.vectorize) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: forwarded contract; a call is bound to an instruction set the host has.
-            Isa::Avx2 => unsafe { kernels::avx2_tiles(self, begin, end) },
+            (Isa::Avx2, Vectorize::AlongWidth) => unsafe { kernels::avx2_tiles(self, begin, end) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (Isa::Avx2, Vectorize::AcrossChannels) => unsafe { channels::avx2_tiles(self, begin, end) },
             // SAFETY: forwarded contract; `portable` reads what a row describes.
-            _ => unsafe { self.tiles_with(begin, end, |row| kernels::portable(row)) },
+            (_, Vectorize::AlongWidth) => unsafe { self.tiles_with(begin, end, |row| kernels::portable(row)) },
+            // SAFETY: forwarded contract.
+            (_, Vectorize::AcrossChannels) => unsafe { channels::portable_tiles(self, begin, end) },
         }
     }
 
