@@ -145,12 +145,10 @@ impl DepthwiseCall {
         let overflow = || format!("the geometry {c} overflows");
         let out_channels = self.out_channels().ok_or_else(overflow)?;
         let empty = self.batch == 0 || out_channels == 0 || c.out[0] == 0 || c.out[1] == 0;
-        if !empty {
-            if self.window_scratch(Vectorize::AlongWidth).is_none_or(|w| w > MAX_WINDOW_SCRATCH) {
-                return Err(format!(
-                    "the geometry {c} needs padded input windows of more than {MAX_WINDOW_SCRATCH} values"
-                ));
-            }
+        if !empty && self.window_scratch(Vectorize::AlongWidth).is_none_or(|w| w > MAX_WINDOW_SCRATCH) {
+            return Err(format!(
+                "the geometry {c} needs padded input windows of more than {MAX_WINDOW_SCRATCH} values"
+            ));
         }
         let count = |dims: &[u64]| dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
         let y_len = count(&[self.batch, out_channels, c.out[0], c.out[1]]);
