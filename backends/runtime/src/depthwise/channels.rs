@@ -4,9 +4,9 @@
 //! scratch as `[row][column][lane]`, zero-padded on every side, and the kernel's weights into `kh · kw`
 //! vectors, so every output position is `kh · kw` products of a vector load and a weight vector whatever the
 //! stride and dilation, and planes narrower than a vector waste no lanes. Alpha and the bias apply as the sums
-//! leave the registers, the activation in that layout (the GEMM epilogue's `activate_row`, element by element) when there is no
-//! residual; the sums transpose back to channel rows on the way out, and a residual is added (then the
-//! activation applied) on those rows. The taps and both transposes run with AVX2 + FMA (8x8 in-register
+//! leave the registers, and the activation (the GEMM epilogue's `activate_row`, element by element) in that
+//! layout when there is no residual; the sums transpose back to channel rows on the way out, and a residual is
+//! added (then the activation applied) on those rows. The taps and both transposes run with AVX2 + FMA (8x8 in-register
 //! transposes, four positions per step with the 3x3 weights kept in registers) when the host has them, else as
 //! portable code; lanes past the last channel repeat it and are never stored.
 
@@ -86,6 +86,9 @@ pub(super) unsafe fn portable_tiles(bound: &BoundDepthwise<'_>, begin: u64, end:
 /// As `BoundDepthwise::run_tiles`, on a host that runs `L`'s code.
 #[inline(always)]
 unsafe fn tiles<L: Lanes>(bound: &BoundDepthwise<'_>, begin: u64, end: u64) {
+    if begin >= end {
+        return;
+    }
     let layout = Layout::of(bound);
     let mut scratch = SCRATCH.take();
     // Zeroed once: the packed rows' pads are never written after.
