@@ -1,10 +1,32 @@
 //! The intra-op thread pool: runs the chunks of one step on the calling thread and the workers, for any number
-//! of concurrent callers. Idle workers block on a condition variable; dropping the pool joins them.
+//! of concurrent callers. A worker that runs out of chunks, and a caller waiting for its job's last chunks,
+//! poll for [`SPIN`] before blocking on a condition variable: long enough to bridge the gap between one step of
+//! a run and the next without a wake-up's latency, short enough that an idle pool burns no CPU.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long a thread polls for work (a worker) or for its job's end (a caller) before it sleeps.
+const SPIN: Duration = Duration::from_micros(50);
+
+/// Polls `ready` for up to [`SPIN`]; returns whether it became true.
+fn spin_until(ready: impl Fn() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        for _ in 0..64 {
+            if ready() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        if start.elapsed() >= SPIN {
+            return ready();
+        }
+    }
+}
 
 /// A task: called once with each chunk index in `0..chunks`.
 type Task<'a> = dyn Fn(usize) + Sync + 'a;
@@ -17,8 +39,10 @@ struct Job {
     chunks: usize,
     /// The next unclaimed chunk; values `>= chunks` mean all are claimed.
     next: AtomicUsize,
-    /// Chunks not yet finished, and the condition the caller waits on for it to reach zero.
-    unfinished: Mutex<usize>,
+    /// Chunks not yet finished; the thread finishing the last one notifies `finished` under `finished_lock`,
+    /// which the caller holds while it checks the count before sleeping.
+    unfinished: AtomicUsize,
+    finished_lock: Mutex<()>,
     finished: Condvar,
 }
 
@@ -39,25 +63,54 @@ impl Job {
     fn run_chunk(&self, chunk: usize) {
         // SAFETY: the chunk was claimed and is unfinished, so `Pool::run` is still waiting and the task alive.
         unsafe { (*self.task)(chunk) };
-        let mut unfinished = lock(&self.unfinished);
-        *unfinished -= 1;
-        if *unfinished == 0 {
+        // Release: the chunk's writes happen before the caller sees the count reach zero.
+        if self.unfinished.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _guard = lock(&self.finished_lock);
             self.finished.notify_all();
+        }
+    }
+
+    /// Returns once every chunk has finished.
+    fn wait(&self) {
+        if spin_until(|| self.unfinished.load(Ordering::Acquire) == 0) {
+            return;
+        }
+        let mut guard = lock(&self.finished_lock);
+        while self.unfinished.load(Ordering::Acquire) > 0 {
+            guard = self.finished.wait(guard).unwrap_or_else(PoisonError::into_inner);
         }
     }
 }
 
-/// Jobs with unclaimed chunks, oldest first, and whether the pool is shutting down.
+/// Jobs with unclaimed chunks, oldest first; how many workers sleep on [`Shared::work`]; whether the pool is
+/// shutting down.
 #[derive(Default)]
 struct Queue {
     jobs: VecDeque<Arc<Job>>,
+    sleeping: usize,
     shutdown: bool,
+}
+
+impl Queue {
+    /// Claims a chunk from the oldest job that has one, dropping the exhausted jobs in front of it.
+    fn claim(&mut self) -> Option<(Arc<Job>, usize)> {
+        while let Some(job) = self.jobs.front() {
+            match job.claim() {
+                Some(chunk) => return Some((Arc::clone(job), chunk)),
+                None => drop(self.jobs.pop_front()),
+            }
+        }
+        None
+    }
 }
 
 #[derive(Default)]
 struct Shared {
     queue: Mutex<Queue>,
     work: Condvar,
+    /// Bumped whenever a job is queued (or the pool shuts down), so that polling workers see new work without
+    /// taking the lock.
+    generation: AtomicU64,
 }
 
 /// Worker threads plus the queue they take chunks from.
@@ -98,11 +151,18 @@ impl Pool {
             task,
             chunks,
             next: AtomicUsize::new(0),
-            unfinished: Mutex::new(chunks),
+            unfinished: AtomicUsize::new(chunks),
+            finished_lock: Mutex::new(()),
             finished: Condvar::new(),
         });
-        lock(&self.shared.queue).jobs.push_back(Arc::clone(&job));
-        for _ in 1..chunks.min(self.workers.len() + 1) {
+        let sleeping = {
+            let mut queue = lock(&self.shared.queue);
+            queue.jobs.push_back(Arc::clone(&job));
+            self.shared.generation.fetch_add(1, Ordering::Release);
+            queue.sleeping
+        };
+        // Polling workers see the new generation; only sleeping ones need a wake-up.
+        for _ in 0..sleeping.min(chunks - 1) {
             self.shared.work.notify_one();
         }
         while let Some(chunk) = job.claim() {
@@ -110,46 +170,44 @@ impl Pool {
         }
         // Every chunk is claimed: take the job off the queue if no worker has yet.
         lock(&self.shared.queue).jobs.retain(|queued| !Arc::ptr_eq(queued, &job));
-        let mut unfinished = lock(&job.unfinished);
-        while *unfinished > 0 {
-            unfinished = job.finished.wait(unfinished).unwrap_or_else(PoisonError::into_inner);
-        }
+        job.wait();
     }
 }
 
-/// A worker: claim a chunk from the oldest job that has one, run it, repeat; sleep while there is none.
+/// A worker: claim a chunk from the oldest job that has one and run it; when there is none, poll for a new job
+/// for a while, then sleep until one is queued.
 fn work(shared: &Shared) {
     loop {
-        let claimed = {
-            let mut queue = lock(&shared.queue);
-            loop {
-                if queue.shutdown {
-                    return;
-                }
-                let mut claimed = None;
-                while let Some(job) = queue.jobs.front() {
-                    match job.claim() {
-                        Some(chunk) => {
-                            claimed = Some((Arc::clone(job), chunk));
-                            break;
-                        }
-                        None => drop(queue.jobs.pop_front()),
-                    }
-                }
-                match claimed {
-                    Some(claimed) => break claimed,
-                    None => queue = shared.work.wait(queue).unwrap_or_else(PoisonError::into_inner),
-                }
+        let seen = shared.generation.load(Ordering::Acquire);
+        let claimed = lock(&shared.queue).claim();
+        if let Some((job, chunk)) = claimed {
+            job.run_chunk(chunk);
+            continue;
+        }
+        if spin_until(|| shared.generation.load(Ordering::Acquire) != seen) {
+            continue;
+        }
+        let mut queue = lock(&shared.queue);
+        loop {
+            if queue.shutdown {
+                return;
             }
-        };
-        let (job, chunk) = claimed;
-        job.run_chunk(chunk);
+            if let Some((job, chunk)) = queue.claim() {
+                drop(queue);
+                job.run_chunk(chunk);
+                break;
+            }
+            queue.sleeping += 1;
+            queue = shared.work.wait(queue).unwrap_or_else(PoisonError::into_inner);
+            queue.sleeping -= 1;
+        }
     }
 }
 
 impl Drop for Pool {
     fn drop(&mut self) {
         lock(&self.shared.queue).shutdown = true;
+        self.shared.generation.fetch_add(1, Ordering::Release);
         self.shared.work.notify_all();
         for worker in self.workers.drain(..) {
             // A worker only ends by returning (kernels cannot unwind), so there is no panic to propagate.
@@ -181,6 +239,18 @@ mod tests {
                 });
             }
         });
+    }
+
+    /// Workers that run out of work stop polling and sleep: an idle pool burns no CPU.
+    #[test]
+    fn idle_workers_sleep() {
+        let pool = Pool::new(2).unwrap();
+        pool.run(4, &|_| {});
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while lock(&pool.shared.queue).sleeping < 2 {
+            assert!(Instant::now() < deadline, "workers still polling 10 s after the last job");
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     #[test]
