@@ -28,8 +28,8 @@
 
 // -----
 
-// Tests that a strided 3x3 conv keeps the direct GEMM even when Winograd is forced (4 filters: the GEMM
-// lowering takes convs of at least 4 output channels per group).
+// Tests that a strided 3x3 conv keeps the direct GEMM even when Winograd is forced (Winograd takes
+// stride 1 only).
 "builtin.module"() ({
   "func.func"() ({
   ^bb0(%x: tensor<1x2x6x6xf32>):

@@ -83,11 +83,32 @@ fn gemm_shaped_ops_call_the_gemm_engine() {
     gemm_case("nn.conv", attrs, &[&[2, 3, 9, 8], &[5, 3, 3, 3], &[5]], &[2, 5, 5, 5]);
     gemm_case("nn.conv", "{group = 2, pads = [1, 1, 1, 1]}", &[&[1, 4, 6, 5], &[8, 2, 3, 3]], &[1, 8, 6, 5]);
     gemm_case("nn.conv", "", &[&[2, 6, 4, 3], &[4, 6, 1, 1], &[4]], &[2, 4, 4, 3]);
+    // One group of fewer filters than the engine's register tile: pointwise and im2col, down to one filter.
+    gemm_case("nn.conv", "", &[&[2, 5, 7, 9], &[3, 5, 1, 1], &[3]], &[2, 3, 7, 9]);
+    gemm_case("nn.conv", "{pads = [1, 0, 2, 1], strides = [3, 2]}", &[&[1, 3, 8, 7], &[1, 3, 3, 3]], &[1, 1, 3, 3]);
     // Transposed convs: the product into columns, then col2im; strides, dilations, pads on both sides,
     // output padding, groups, batch.
     let attrs = "{strides = [2, 3], dilations = [1, 2], pads = [1, 0, 2, 1], output_padding = [1, 0]}";
     gemm_case("nn.conv_transpose", attrs, &[&[2, 3, 4, 5], &[3, 2, 3, 2], &[2]], &[2, 2, 7, 14]);
     gemm_case("nn.conv_transpose", "{group = 2, strides = [2, 2]}", &[&[1, 4, 3, 3], &[4, 3, 4, 4]], &[1, 6, 8, 8]);
+    // The col2im's phase-major rows: x strides 1, 2 and 3 with pads cropping either side, odd widths, a
+    // 1x1 input plane, one output channel, a kernel narrower than the stride (output columns no tap reaches).
+    let attrs = "{strides = [1, 2], pads = [0, 1, 1, 0], output_padding = [0, 1]}";
+    gemm_case("nn.conv_transpose", attrs, &[&[2, 3, 3, 5], &[3, 1, 3, 4], &[1]], &[2, 1, 4, 12]);
+    gemm_case("nn.conv_transpose", "{strides = [2, 3]}", &[&[1, 3, 1, 1], &[3, 2, 2, 2]], &[1, 2, 2, 2]);
+    gemm_case("nn.conv_transpose", "{strides = [2, 3]}", &[&[1, 1, 2, 3], &[1, 2, 2, 2], &[2]], &[1, 2, 4, 8]);
+    gemm_case(
+        "nn.conv_transpose",
+        "{strides = [1, 3], pads = [1, 2, 1, 1]}",
+        &[&[1, 1, 4, 7], &[1, 3, 3, 5], &[3]],
+        &[1, 3, 4, 20],
+    );
+    gemm_case(
+        "nn.conv_transpose",
+        "{strides = [1, 1], pads = [1, 1, 1, 1]}",
+        &[&[1, 2, 5, 7], &[2, 3, 3, 3]],
+        &[1, 3, 5, 7],
+    );
 }
 
 #[test]
@@ -258,4 +279,46 @@ fn empty_and_unit_axes() {
     unary_case("nn.softmax", "", &[&[0, 3]], &[0, 3]);
     unary_case("nn.conv", "{auto_pad = \"SAME_LOWER\", dilations = [2]}", &[&[1, 2, 6], &[3, 2, 2]], &[1, 3, 6]);
     unary_case("nn.average_pool", "{kernel_shape = [1, 1]}", &[&[1, 1, 1, 1]], &[1, 1, 1, 1]);
+}
+
+/// `nn.max_pool` of an input of `x` with `attrs` into `out`, only its values used: the values-only
+/// kernel (`maximumf` folds, no index compares) when `values_only`, else the indexed kernel (a
+/// window over padding alone needs it). Max is exact, so the comparison is bit-exact.
+fn max_pool_values_case(attrs: &str, x: &[usize], out: &[usize], values_only: bool) {
+    let (xt, yt) = (ty(x), ty(out));
+    let it = yt.replace("f32", "i64");
+    let body = format!("    %y, %i = \"nn.max_pool\"(%a0) {attrs} : ({xt}) -> ({yt}, {it})");
+    let lowered = common::check_within(&module(&[&xt], &body, &[("%y", &yt)]), &[data(x, 5)], 0.0);
+    assert_eq!(lowered.contains("arith.maximumf"), values_only, "{attrs} on {x:?}\n{lowered}");
+}
+
+#[test]
+fn max_pool_without_indices_computes_values_only() {
+    // Strides 1, 2, 3; symmetric and asymmetric pads; dilation; ceil_mode; odd widths.
+    max_pool_values_case(
+        "{kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]}",
+        &[2, 3, 9, 11],
+        &[2, 3, 5, 6],
+        true,
+    );
+    max_pool_values_case("{kernel_shape = [3, 3], strides = [1, 1]}", &[1, 1, 5, 7], &[1, 1, 3, 5], true);
+    max_pool_values_case(
+        "{kernel_shape = [2, 3], pads = [0, 1, 1, 2], strides = [3, 3]}",
+        &[2, 1, 7, 13],
+        &[2, 1, 3, 5],
+        true,
+    );
+    max_pool_values_case("{kernel_shape = [2, 2], dilations = [2, 3]}", &[1, 3, 6, 9], &[1, 3, 4, 6], true);
+    max_pool_values_case(
+        "{kernel_shape = [3, 3], ceil_mode = 1, strides = [2, 2]}",
+        &[1, 3, 6, 6],
+        &[1, 3, 3, 3],
+        true,
+    );
+    // 1x1 planes; 1-D and 3-D windows.
+    max_pool_values_case("{kernel_shape = [1, 1]}", &[2, 3, 1, 1], &[2, 3, 1, 1], true);
+    max_pool_values_case("{kernel_shape = [3], pads = [1, 1], strides = [2]}", &[2, 3, 9], &[2, 3, 5], true);
+    max_pool_values_case("{kernel_shape = [2, 2, 2], strides = [1, 2, 2]}", &[1, 2, 3, 5, 5], &[1, 2, 2, 2, 2], true);
+    // A window over padding alone (pads as large as the kernel) keeps the indexed kernel's 0.
+    max_pool_values_case("{kernel_shape = [2, 2], pads = [2, 0, 0, 0]}", &[1, 1, 3, 3], &[1, 1, 4, 2], false);
 }

@@ -31,6 +31,13 @@ fn ramp(shape: &[usize]) -> Tensor {
     Tensor::from_f64(DType::F32, shape.to_vec(), &(0..n).map(|i| i as f64 - 7.0).collect::<Vec<_>>()).unwrap()
 }
 
+/// Values far from any straight line (so interpolation weights show), `(i² mod 17) - 8`.
+fn bumpy(shape: &[usize]) -> Tensor {
+    let n: usize = shape.iter().product();
+    Tensor::from_f64(DType::F32, shape.to_vec(), &(0..n).map(|i| ((i * i) % 17) as f64 - 8.0).collect::<Vec<_>>())
+        .unwrap()
+}
+
 fn ints(dtype: DType, shape: &[usize], values: &[i64]) -> Tensor {
     Tensor::from_i64(dtype, shape.to_vec(), values).unwrap()
 }
@@ -334,6 +341,27 @@ fn resize_linear_and_cubic() {
         resize("tensor<1x1x4x4xf64>", "[1.0, 1.0, 2.0, 0.5]", false, "mode = \"linear\", ", "tensor<1x1x8x2xf64>");
     let x = Tensor::from_f64(DType::F64, vec![1, 1, 4, 4], &(0..16).map(|i| i as f64 * 0.3).collect::<Vec<_>>());
     check_within(&src, &[x.unwrap()], 1e-12);
+}
+
+#[test]
+fn resize_by_integer_factors_batches_channels_and_single_cells() {
+    // 2x and 3x on odd widths with batch 2 and 3 channels, and 1x1 planes: nearest, and linear (the
+    // innermost axis's pass loops over output positions through i32 position tables).
+    for (input, scales, output) in [
+        ("tensor<2x3x5x7xf32>", "[1.0, 1.0, 2.0, 2.0]", "tensor<2x3x10x14xf32>"),
+        ("tensor<2x1x3x5xf32>", "[1.0, 1.0, 3.0, 3.0]", "tensor<2x1x9x15xf32>"),
+        ("tensor<1x3x1x1xf32>", "[1.0, 1.0, 2.0, 2.0]", "tensor<1x3x2x2xf32>"),
+    ] {
+        let shape: Vec<usize> = input[7..input.len() - 5].split('x').map(|d| d.parse().unwrap()).collect();
+        for transform in ["half_pixel", "asymmetric", "align_corners"] {
+            let attrs = format!("coordinate_transformation_mode = \"{transform}\", ");
+            check(&resize(input, scales, false, &attrs, output), &[bumpy(&shape)]);
+            let linear = format!("{attrs}mode = \"linear\", ");
+            let lowered = check_within(&resize(input, scales, false, &linear, output), &[bumpy(&shape)], 1e-5);
+            // (From a single input cell, some transforms make every output a copy: the nearest gather.)
+            assert!(shape[3] == 1 || lowered.contains("xi32>"), "{lowered}");
+        }
+    }
 }
 
 #[test]

@@ -138,6 +138,41 @@ impl Window {
         })
     }
 
+    /// Whether some output cell's window lies over padding alone on some axis (no kernel tap
+    /// reaches an input cell). Not for transposed windows.
+    pub(super) fn has_empty_window(&self) -> bool {
+        (0..self.input.len()).any(|ax| {
+            let (s, d, p, len) = (self.strides[ax], self.dilations[ax], self.pads[ax], self.input[ax] as i64);
+            (0..self.output[ax] as i64)
+                .any(|o| (0..self.kernel[ax] as i64).all(|k| !(0..len).contains(&(o * s + k * d - p))))
+        })
+    }
+
+    /// This (non-transposed) window split in two: `outer` slides over the outer spatial axes only
+    /// (on the innermost axis its single tap reads the whole input row, unit stride, into an output
+    /// row as long), `inner` is the 1-D window of the innermost axis alone.
+    pub(super) fn split_innermost(&self) -> (Window, Window) {
+        let last = self.input.len() - 1;
+        let mut outer = self.clone();
+        outer.output[last] = self.input[last];
+        outer.kernel[last] = 1;
+        outer.strides[last] = 1;
+        outer.dilations[last] = 1;
+        outer.pads[last] = 0;
+        outer.pads_end[last] = 0;
+        let inner = Window {
+            input: vec![self.input[last]],
+            output: vec![self.output[last]],
+            kernel: vec![self.kernel[last]],
+            strides: vec![self.strides[last]],
+            dilations: vec![self.dilations[last]],
+            pads: vec![self.pads[last]],
+            pads_end: vec![self.pads_end[last]],
+            transposed: false,
+        };
+        (outer, inner)
+    }
+
     /// Number of rows (all spatial axes but the innermost) of the output.
     pub(super) fn out_rows(&self) -> u64 {
         self.output[..self.output.len() - 1].iter().product()

@@ -2,7 +2,8 @@
 //! f32 `nn.matmul`, `nn.fused_matmul`, `nn.gemm`, and 2-D NCHW `nn.conv` / `nn.fused_conv` (each image
 //! and group a product of the weights with the implicit im2col matrix of the input) and
 //! `nn.conv_transpose` (a product of the transposed weights with the input into columns, then a col2im
-//! loop kernel that sums them into the output). A fused op's
+//! loop kernel that sums them into the output, row by row, through a phase-major scratch row when the
+//! x stride is above 1 so its loops are unit stride). A fused op's
 //! epilogue runs in the engine's store when it has the engine's form `act(alpha·acc + bias + residual)`.
 //!
 //! [`lower`] returns `None` for what the engine does not cover (other element types, empty products,
@@ -12,8 +13,9 @@
 
 use super::Lowering;
 use super::conv::Window;
-use super::reduce::Rows;
-use super::reduce::{broadcast_strides, flat, row_major};
+use super::linalg::{Run, axpy};
+use super::movement::narrow_index_table;
+use super::reduce::{Rows, broadcast_strides, fill, flat, for_span, row_major};
 use msc_ir::{ElementType, MemRefType, Value};
 use msc_nn::ops::fused::read_steps;
 use msc_nn_kernels::epilogue::{Activation as StepActivation, Binary, Step};
@@ -155,8 +157,10 @@ fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);
     let ys = l.result_type(0).shape;
     let group = l.op().int("group")? as u64;
-    if xs.len() != 4 || group == 0 || ys[1] / group < 4 {
-        // Depthwise and narrow groups have too little reuse for a GEMM; the loops handle them.
+    if xs.len() != 4 || group == 0 || (group > 1 && ys[1] / group < 4) {
+        // Narrow groups have too little reuse for a GEMM; the loops handle them (depthwise ones go to
+        // the depthwise routine first). One group of any width is a GEMM: the engine pads a product
+        // of fewer rows than its register tile, which still beats the loops several times over.
         return Ok(None);
     }
     let window = Window::read(l, &xs[2..], &ws[2..], &ys[2..])?;
@@ -255,7 +259,7 @@ fn engine_activation(activation: StepActivation) -> Option<Activation> {
 
 /// A 2-D `nn.conv_transpose`: per image and group, `col = wᵀ · x` (`(M/g)·kh·kw` rows of `H·W` columns)
 /// in a scratch buffer, then `y[m, oy, ox] = b[m] + Σ col[(m, ky, kx), (ih, iw)]` over the taps with
-/// `oy = ih·sh + ky·dh - pad_top` (and likewise for x), one tile per output channel plane.
+/// `oy = ih·sh + ky·dh - pad_top` (and likewise for x), computed per output row by the col2im kernel.
 fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
     let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);
@@ -267,7 +271,7 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
     let window = Window::read_transposed(l, &xs[2..], &ws[2..], &ys[2..])?;
     let (cg, mg) = (xs[1] / group, ys[1] / group);
     let (kh, kw) = (ws[2], ws[3]);
-    let (in_plane, out_plane) = (xs[2] * xs[3], ys[2] * ys[3]);
+    let in_plane = xs[2] * xs[3];
     let (m, k, n) = (mg * kh * kw, cg, in_plane);
     let mut call = product(m, n, k, Source::Strided { row: 1, col: m }, Source::Strided { row: n, col: 1 });
     let levels = [(xs[0], 0, xs[1] * in_plane, group * m * n), (group, cg * m, cg * in_plane, m * n)];
@@ -282,26 +286,31 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
 
     let out = l.result(0);
     let yf = flat(l, out);
+    // Output row (image, channel, oy) sums its taps' column rows. Along x, tap kx lands input column iw
+    // on output column iw·sw + tx: with sw > 1 that is a strided store, so the taps add into a phase-major
+    // scratch row instead (phase ox mod sw, then ox div sw; unit stride for every tap), which an i32
+    // table then gathers into the output row in order.
+    let sw = window.strides[1];
+    let phased = sw > 1;
+    let (width, phase_len) = (ys[3], ys[3].div_ceil(sw as u64));
+    let rows = Rows::new(ys[0] * ys[1] * ys[2], (kh * kw * xs[3]).div_ceil(window.strides[0] as u64) + width);
     let mut buffers = vec![columns, yf];
+    if phased {
+        let order: Vec<i64> = (0..width as i64).map(|ox| (ox % sw) * phase_len as i64 + ox / sw).collect();
+        buffers.push(l.alloc(MemRefType::new(vec![rows.rows * sw as u64 * phase_len], ElementType::F32)));
+        buffers.push(narrow_index_table(l, &order)?);
+    }
+    let bias_slot = buffers.len();
     buffers.extend(b);
-    let (channels, taps) = (ys[1], kh * kw);
-    let rows = Rows::new(ys[0] * channels, taps * in_plane);
-    let (stride, dilation, pad) = (&window.strides, &window.dilations, &window.pads);
-    // The input positions of tap offset `t` (`ky·dh - pad` or `kx·dw - pad`) that land inside an output
-    // extent `len`: `i` in `[lo, hi)` with `0 <= i·s + t < len`.
-    let ceil_div = |a: i64, s: i64| (a.max(0) + s - 1) / s;
-    let inside = |t: i64, s: i64, input: u64, len: u64| {
-        let hi = ceil_div(len as i64 - t, s).min(input as i64);
-        (ceil_div(-t, s).min(hi), hi)
-    };
+    let channels = ys[1];
     l.launch("col2im", &buffers, rows.tiles(), |kb, kf| {
         let (cb, yb) = (kf.buffers[0], kf.buffers[1]);
         rows.for_each(kb, kf, |kb, r| {
-            // r = (image, channel); its columns start at ((image·g + group)·(M/g) + channel in group)·taps·H·W.
-            let (image, channel) = match kb.delinearize(r, &[ys[0], channels])[..] {
-                [image, channel] => (image, channel),
-                _ => unreachable!("two coordinates"),
+            let (image, channel, oy) = match kb.delinearize(r, &[ys[0], channels, ys[2]])[..] {
+                [image, channel, oy] => (image, channel, oy),
+                _ => unreachable!("three coordinates"),
             };
+            // The columns of (image, channel) start at ((image·g + group)·(M/g) + channel in group)·taps·H·W.
             let (group_of, within) = match kb.delinearize(channel, &[group, mg])[..] {
                 [g, c] => (g, c),
                 _ => unreachable!("two coordinates"),
@@ -310,46 +319,43 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
             let entry = kb.add_index(entry, group_of);
             let entry = kb.mul_const(entry, mg as i64);
             let entry = kb.add_index(entry, within);
-            let col_base = kb.mul_const(entry, (taps * in_plane) as i64);
-            let y_base = kb.mul_const(r, out_plane as i64);
-            let init = match kf.buffers.get(2) {
+            let col_base = kb.mul_const(entry, (kh * kw * in_plane) as i64);
+            let y_row = kb.mul_const(r, width as i64);
+            let init = match kf.buffers.get(bias_slot) {
                 Some(&bias) => kb.load(bias, &[channel]),
                 None => kb.constant(0.0, ElementType::F32),
             };
-            let (lo, hi) = (kb.index(0), kb.index(out_plane as i64));
-            kb.for_range(lo, hi, |kb, i| {
-                let at = kb.add_index(y_base, i);
-                kb.store(init, yb, &[at]);
+            let (sum, sum_row) = if phased {
+                let zero = kb.constant(0.0, ElementType::F32);
+                let z_row = kb.mul_const(r, sw * phase_len as i64);
+                fill(kb, kf.buffers[2], z_row, sw as u64 * phase_len, zero);
+                (kf.buffers[2], z_row)
+            } else {
+                fill(kb, yb, y_row, width, init);
+                (yb, y_row)
+            };
+            window.taps(kb, &[oy], &mut |kb, tap| {
+                // Output column iw·sw + shift is (iw + shift div sw)·sw + shift mod sw.
+                let shift = tap.out.1;
+                let offset = shift.rem_euclid(sw) * phase_len as i64 + shift.div_euclid(sw);
+                let dst = kb.add_const(sum_row, if phased { offset } else { shift });
+                let src = kb.mul_const(tap.kernel, in_plane as i64);
+                let src = kb.add_index(src, col_base);
+                let src = kb.add_index(src, tap.in_row);
+                let one = kb.constant(1.0, ElementType::F32);
+                axpy(kb, one, Run { buf: cb, base: src, stride: 1 }, Run { buf: sum, base: dst, stride: 1 }, tap.range);
             });
-            for ky in 0..kh {
-                let ty = ky as i64 * dilation[0] - pad[0];
-                let (ih_lo, ih_hi) = inside(ty, stride[0], xs[2], ys[2]);
-                for kx in 0..kw {
-                    let tx = kx as i64 * dilation[1] - pad[1];
-                    let (iw_lo, iw_hi) = inside(tx, stride[1], xs[3], ys[3]);
-                    let tap_base = kb.add_const(col_base, ((ky * kw + kx) * in_plane) as i64);
-                    let (a, z) = (kb.index(ih_lo), kb.index(ih_hi));
-                    kb.for_range(a, z, |kb, ih| {
-                        // Output row oy = ih·sh + ty; columns ox = iw·sw + tx.
-                        let oy = kb.mul_const(ih, stride[0]);
-                        let oy = kb.add_const(oy, ty);
-                        let row = kb.mul_const(oy, ys[3] as i64);
-                        let row = kb.add_index(y_base, row);
-                        let row = kb.add_const(row, tx);
-                        let src_row = kb.mul_const(ih, xs[3] as i64);
-                        let src_row = kb.add_index(tap_base, src_row);
-                        let (a, z) = (kb.index(iw_lo), kb.index(iw_hi));
-                        kb.for_range(a, z, |kb, iw| {
-                            let src = kb.add_index(src_row, iw);
-                            let ox = kb.mul_const(iw, stride[1]);
-                            let dst = kb.add_index(row, ox);
-                            let v = kb.load(cb, &[src]);
-                            let acc = kb.load(yb, &[dst]);
-                            let sum = kb.add(acc, v);
-                            kb.store(sum, yb, &[dst]);
-                        });
-                    });
-                }
+            if phased {
+                let (z, order) = (kf.buffers[2], kf.buffers[3]);
+                for_span(kb, 0, width as i64, |kb, ox| {
+                    let at = kb.load(order, &[ox]);
+                    let at = kb.to_index(at);
+                    let at = kb.add_index(sum_row, at);
+                    let v = kb.load(z, &[at]);
+                    let v = kb.add(init, v);
+                    let yi = kb.add_index(y_row, ox);
+                    kb.store(v, yb, &[yi]);
+                });
             }
         });
     });

@@ -202,6 +202,11 @@ impl<'a> Lowering<'a> {
         memref_for(self.ctx.op(self.op).result_type(i)).expect("result types were checked to be static")
     }
 
+    /// Whether result `i` of the op has uses (other ops or the function's return read it).
+    pub fn result_used(&self, i: usize) -> bool {
+        self.ctx.has_uses(self.ctx.op(self.op).result(i))
+    }
+
     /// The buffer result `i` is computed into: the function's output buffer when the result is
     /// returned, else a new allocation.
     pub fn result(&mut self, i: usize) -> Value {

@@ -518,7 +518,18 @@ pub(super) fn scalar_constant(l: &mut Lowering<'_>, value: f64, element: Element
 
 /// A weight of i64 `values` (an index table).
 pub(super) fn index_table(l: &mut Lowering<'_>, values: &[i64]) -> Result<Value, String> {
-    let ty = TensorType::new(vec![Dim::Static(values.len() as u64)], ElementType::I64);
+    typed_index_table(l, values, ElementType::I64)
+}
+
+/// An index table of `values` in i32 when they all fit, else in i64: the code generator vectorizes
+/// loops that read i32 tables (not i64 ones). Its readers take either element type.
+pub(super) fn narrow_index_table(l: &mut Lowering<'_>, values: &[i64]) -> Result<Value, String> {
+    let fits = values.iter().all(|&v| i32::try_from(v).is_ok());
+    typed_index_table(l, values, if fits { ElementType::I32 } else { ElementType::I64 })
+}
+
+fn typed_index_table(l: &mut Lowering<'_>, values: &[i64], element: ElementType) -> Result<Value, String> {
+    let ty = TensorType::new(vec![Dim::Static(values.len() as u64)], element);
     l.constant(DenseAttr::from_i64s(ty, values)?)
 }
 

@@ -6,9 +6,10 @@
 //! compile-time table of window sizes (padding counted or not by `count_include_pad`).
 
 use super::conv::Window;
+use super::linalg::Run;
 use super::reduce::{Kind, Rows, fill, flat, flat_operand, for_span, offset, reduce_kind};
 use super::{LowerFn, Lowering};
-use msc_ir::{DenseAttr, ElementType, TensorType, Value};
+use msc_ir::{DenseAttr, ElementType, MemRefType, TensorType, Value};
 use msc_kernel::{BinOp, Cmp, KernelBuilder, math};
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[
@@ -204,8 +205,14 @@ fn lp_pool(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
 /// `nn.max_pool`: the first largest value under each window (NaN only when it comes first) and
 /// its flat index in x (spatial axes row-major, or column-major with `storage_order = 1`); a
 /// window over padding alone gives 0 and index -1, as the reference kernel does.
+///
+/// When the indices are unused, the op is a float and every window covers at least one input
+/// cell, [`max_pool_values`] computes the values alone, in loops the code generator vectorizes.
 fn max_pool(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let p = Pooling::read(l)?;
+    if !l.result_used(1) && p.element.is_float() && !p.window.has_empty_window() {
+        return max_pool_values(l, &p);
+    }
     let column_major = l.op().bool("storage_order")?;
     let (_, x) = flat_operand(l, 0);
     let (out, indices) = (l.result(0), l.result(1));
@@ -265,4 +272,60 @@ fn max_pool(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
         });
     });
     Ok(vec![out, indices])
+}
+
+/// The values of `nn.max_pool` without its indices, in two unit-stride-store passes per output
+/// row: the maximum over the taps of the outer spatial axes into a scratch row as long as an input
+/// row, then the maximum over the innermost axis's taps of that row (strided reads when the
+/// stride is above 1). Maxima are `maximumf`, so a NaN anywhere under a window gives NaN (the
+/// indexed path keeps a NaN only when it comes first); the caller checks that no window lies over
+/// padding alone, so the -inf start never shows.
+fn max_pool_values(l: &mut Lowering<'_>, p: &Pooling) -> Result<Vec<Value>, String> {
+    let (outer, inner) = p.window.split_innermost();
+    let width = *p.window.input.last().expect("at least one spatial axis");
+    let (_, x) = flat_operand(l, 0);
+    let out = l.result(0);
+    let y = flat(l, out);
+    let unused_indices = l.result(1);
+    let scratch = l.alloc(MemRefType::new(vec![p.rows.rows * width], p.element));
+    let e = p.element;
+    p.launch(l, "max_pool", &[x, y, scratch], |kb, bufs, (r, plane, coords), y_row| {
+        let (xb, yb, sb) = (bufs[0], bufs[1], bufs[2]);
+        let lowest = kb.constant(f64::NEG_INFINITY, e);
+        let s_row = kb.mul_const(r, width as i64);
+        fill(kb, sb, s_row, width, lowest);
+        let x_plane = kb.mul_const(plane, p.in_plane as i64);
+        outer.taps(kb, coords, &mut |kb, tap| {
+            let x_row = kb.add_index(x_plane, tap.in_row);
+            max_into(
+                kb,
+                Run { buf: xb, base: x_row, stride: tap.input.0 },
+                Run { buf: sb, base: s_row, stride: 1 },
+                tap.range,
+            );
+        });
+        fill(kb, yb, y_row, p.window.out_row(), lowest);
+        inner.taps(kb, &[], &mut |kb, tap| {
+            let s_base = kb.add_const(s_row, tap.input.1);
+            max_into(
+                kb,
+                Run { buf: sb, base: s_base, stride: tap.input.0 },
+                Run { buf: yb, base: y_row, stride: 1 },
+                tap.range,
+            );
+        });
+    });
+    Ok(vec![out, unused_indices])
+}
+
+/// `y[j] = max(y[j], x[j])` for `j` in `lo..hi`, with `maximumf`.
+fn max_into(kb: &mut KernelBuilder<'_>, x: Run, y: Run, (lo, hi): (i64, i64)) {
+    for_span(kb, lo, hi, |kb, j| {
+        let xi = offset(kb, x.base, j, x.stride);
+        let yi = offset(kb, y.base, j, y.stride);
+        let v = kb.load(x.buf, &[xi]);
+        let best = kb.load(y.buf, &[yi]);
+        let m = kb.max(best, v);
+        kb.store(m, y.buf, &[yi]);
+    });
 }

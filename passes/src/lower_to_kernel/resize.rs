@@ -3,14 +3,15 @@
 //! weights behind every output position of every resized axis; they become weight tables.
 //!
 //! When every output position copies one input position (nearest mode), the whole resize is one
-//! gather [`Movement`] through per-axis index tables. Otherwise each resized axis is one pass that
-//! sums the weighted taps, in f32 (f64 for f64 data), the inner loop running over the elements after
-//! the axis.
+//! gather [`Movement`] through per-axis index tables. Otherwise each
+//! resized axis is one pass that sums the weighted taps, in f32 (f64 for f64 data), the inner loop
+//! running over the elements after the axis, or, for the innermost axis, over the output positions
+//! (tap-major tables, i32 positions), so the stores are unit stride either way.
 
-use super::movement::{Affine, Gathered, Movement, Offset, for_rows, index_table, row_major};
+use super::movement::{Affine, Gathered, Movement, Offset, for_rows, index_table, narrow_index_table, row_major};
 use super::{CHUNK, LowerFn, Lowering};
 use msc_ir::{DenseAttr, Dim, ElementType, MemRefType, TensorType, Value};
-use msc_kernel::Cmp;
+use msc_kernel::{Cmp, KernelBuilder, KernelFunc};
 use msc_nn_kernels::resize::{ResizeTarget, Sample, resize_samples};
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[("nn.resize", resize)];
@@ -112,6 +113,10 @@ fn table(l: &mut Lowering<'_>, shape: &[u64], element: ElementType, values: &[f6
 /// One pass: `x` (of `shape`) resampled along `axis` by `samples` into `out`, computing in `acc`.
 /// Output position y is `bias[y] + sum_t w[y, t] * x[.., pos[y, t], ..]` over its taps, a tap of
 /// weight 0 (padding to the longest sample) adding nothing even next to an infinity.
+///
+/// Along an inner axis the loop runs over the `inner` elements after it, the taps' tables
+/// (`[count, taps]`) read outside it; along the innermost axis it runs over the output positions
+/// of a row, reading tap-major tables (`[taps, count]`) at unit stride and gathering the input.
 fn resample(
     l: &mut Lowering<'_>,
     x: Value,
@@ -125,13 +130,16 @@ fn resample(
         (shape[..axis].iter().product::<u64>(), shape[axis], shape[axis + 1..].iter().product::<u64>());
     let count = samples.len() as u64;
     let taps = samples.iter().map(|s| if let Sample::Weighted(t) = s { t.len() } else { 0 }).max().unwrap_or(0);
+    let innermost = inner == 1;
+    // Flat position of tap k of output position y in the tables.
+    let at = |y: usize, k: usize| if innermost { k * samples.len() + y } else { y * taps + k };
     let (mut positions, mut weights, mut bias) =
         (vec![0i64; samples.len() * taps], vec![0.0; samples.len() * taps], vec![]);
     for (y, sample) in samples.iter().enumerate() {
         match sample {
             Sample::Weighted(t) => {
                 for (k, &(p, w)) in t.iter().enumerate() {
-                    (positions[y * taps + k], weights[y * taps + k]) = (p as i64, w);
+                    (positions[at(y, k)], weights[at(y, k)]) = (p as i64, w);
                 }
                 bias.push(0.0);
             }
@@ -141,58 +149,107 @@ fn resample(
     let padded = samples.iter().any(|s| !matches!(s, Sample::Weighted(t) if t.len() == taps));
     let has_bias = bias.iter().any(|&b| b != 0.0);
     let out_element = l.memref(out).element;
-    let x = l.view(x, MemRefType::new(vec![outer, len, inner], l.memref(x).element), 0);
-    let y_view = l.view(out, MemRefType::new(vec![outer, count, inner], out_element), 0);
+    // Buffers indexed [o, position, q] (along an inner axis) or [o, position] (the innermost).
+    let view_shape = |positions: u64| if innermost { vec![outer, positions] } else { vec![outer, positions, inner] };
+    let x = l.view(x, MemRefType::new(view_shape(len), l.memref(x).element), 0);
+    let y_view = l.view(out, MemRefType::new(view_shape(count), out_element), 0);
     let mut buffers = vec![x, y_view];
     if taps > 0 {
-        let positions = index_table(l, &positions)?;
-        let positions = l.view(positions, MemRefType::new(vec![count, taps as u64], ElementType::I64), 0);
-        let weights = table(l, &[count, taps as u64], acc, &weights)?;
+        let table_shape = if innermost { [taps as u64, count] } else { [count, taps as u64] };
+        let positions = if innermost { narrow_index_table(l, &positions)? } else { index_table(l, &positions)? };
+        let element = l.memref(positions).element;
+        let positions = l.view(positions, MemRefType::new(table_shape.to_vec(), element), 0);
+        let weights = table(l, &table_shape, acc, &weights)?;
         buffers.extend([positions, weights]);
     }
     if has_bias {
         buffers.push(table(l, &[count], acc, &bias)?);
     }
+    let sum = TapSum { taps, padded, has_bias, acc, out: out_element };
+    if innermost {
+        let per = (CHUNK / (count * taps.max(1) as u64).max(1)).max(1);
+        l.launch("resize", &buffers, outer.div_ceil(per), move |kb, kf| {
+            let (x, y_buf) = (kf.buffers[0], kf.buffers[1]);
+            for_rows(kb, kf, outer, per, |kb, o| {
+                kb.for_n(count, |kb, y| {
+                    let taps = sum.load_taps(kb, kf, |t| [t, y]);
+                    let v = sum.sum(kb, kf, y, &taps, |kb, p| kb.load(x, &[o, p]));
+                    kb.store(v, y_buf, &[o, y]);
+                });
+            });
+        });
+        return Ok(());
+    }
     let rows = outer * count;
-    let per = (CHUNK / (inner * taps.max(1) as u64)).max(1);
+    let per = (CHUNK / (inner * taps.max(1) as u64).max(1)).max(1);
     l.launch("resize", &buffers, rows.div_ceil(per), move |kb, kf| {
         let (x, y_buf) = (kf.buffers[0], kf.buffers[1]);
         for_rows(kb, kf, rows, per, |kb, row| {
             let ivs = kb.delinearize(row, &[outer, count]);
             let (o, y) = (ivs[0], ivs[1]);
-            // Per tap: its position, its weight, and whether the weight is nonzero (when padded).
-            let mut tap_values = vec![];
-            for t in 0..taps {
-                let t = kb.index(t as i64);
-                let p = kb.load(kf.buffers[2], &[y, t]);
-                let p = kb.to_index(p);
-                let w = kb.load(kf.buffers[3], &[y, t]);
-                let nonzero = padded.then(|| {
-                    let zero = kb.constant(0.0, acc);
-                    (kb.cmp(Cmp::Ne, w, zero), zero)
-                });
-                tap_values.push((p, w, nonzero));
-            }
-            let start = has_bias.then(|| kb.load(kf.buffers[kf.buffers.len() - 1], &[y]));
+            let taps = sum.load_taps(kb, kf, |t| [y, t]);
             kb.for_n(inner, |kb, q| {
-                let mut sum = start;
-                for &(p, w, nonzero) in &tap_values {
-                    let v = kb.load(x, &[o, p, q]);
-                    let v = kb.cast(v, acc);
-                    let mut term = kb.mul(w, v);
-                    if let Some((nonzero, zero)) = nonzero {
-                        term = kb.select(nonzero, term, zero);
-                    }
-                    sum = Some(match sum {
-                        Some(s) => kb.add(s, term),
-                        None => term,
-                    });
-                }
-                let sum = sum.unwrap_or_else(|| kb.constant(0.0, acc));
-                let v = kb.cast(sum, out_element);
+                let v = sum.sum(kb, kf, y, &taps, |kb, p| kb.load(x, &[o, p, q]));
                 kb.store(v, y_buf, &[o, y, q]);
             });
         });
     });
     Ok(())
+}
+
+/// The weighted sum of a [`resample`] kernel, whose buffers are the input, the output, the
+/// position and weight tables (when there are taps), then the bias table (when any is nonzero).
+#[derive(Clone, Copy)]
+struct TapSum {
+    taps: usize,
+    padded: bool,
+    has_bias: bool,
+    acc: ElementType,
+    out: ElementType,
+}
+
+impl TapSum {
+    /// The position (as an index) and weight of every tap, tap t at table index `index(t)`.
+    fn load_taps(
+        &self,
+        kb: &mut KernelBuilder<'_>,
+        kf: &KernelFunc,
+        index: impl Fn(Value) -> [Value; 2],
+    ) -> Vec<(Value, Value)> {
+        (0..self.taps)
+            .map(|t| {
+                let at = index(kb.index(t as i64));
+                let p = kb.load(kf.buffers[2], &at);
+                (kb.to_index(p), kb.load(kf.buffers[3], &at))
+            })
+            .collect()
+    }
+
+    /// `bias[y] + sum of w * load(p)` over `taps`, in the output type.
+    fn sum(
+        &self,
+        kb: &mut KernelBuilder<'_>,
+        kf: &KernelFunc,
+        y: Value,
+        taps: &[(Value, Value)],
+        load: impl Fn(&mut KernelBuilder<'_>, Value) -> Value,
+    ) -> Value {
+        let mut sum = self.has_bias.then(|| kb.load(kf.buffers[kf.buffers.len() - 1], &[y]));
+        for &(p, w) in taps {
+            let v = load(kb, p);
+            let v = kb.cast(v, self.acc);
+            let mut term = kb.mul(w, v);
+            if self.padded {
+                let zero = kb.constant(0.0, self.acc);
+                let nonzero = kb.cmp(Cmp::Ne, w, zero);
+                term = kb.select(nonzero, term, zero);
+            }
+            sum = Some(match sum {
+                Some(s) => kb.add(s, term),
+                None => term,
+            });
+        }
+        let sum = sum.unwrap_or_else(|| kb.constant(0.0, self.acc));
+        kb.cast(sum, self.out)
+    }
 }
