@@ -1,5 +1,5 @@
 //! The GEMM epilogue, `C = act(alpha * acc + bias + residual)`: its description, the per-tile view the
-//! microkernels store through, the scalar store every kernel shares for partial tiles, and the branch-free
+//! microkernels store through, the generic kernel's scalar store, and the branch-free
 //! activations (exp, sigmoid, tanh, erf-GELU) that vectorize when inlined into a kernel's stores.
 //!
 //! Accuracy of the transcendental activations against an f64 reference over `[-20, 20]` in steps of 1/1024
@@ -98,8 +98,8 @@ pub(crate) struct TileOut {
     pub epilogue: Option<TileEpilogue>,
 }
 
-/// Stores a tile of accumulators (`acc[i * acc_stride + j]`) through `out`, in scalar code. Used by the
-/// generic kernel for every tile and by the SIMD kernels for partial tiles.
+/// Stores a tile of accumulators (`acc[i * acc_stride + j]`) through `out`, in scalar code: the generic
+/// kernel's store (the SIMD kernels store partial tiles with masked vectors).
 ///
 /// # Safety
 /// `out` must describe valid, writable memory for its `rows x cols` tile, and its epilogue pointers valid

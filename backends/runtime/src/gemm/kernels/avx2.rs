@@ -31,6 +31,14 @@ impl F32Vector for Ymm {
         unsafe { _mm256_storeu_ps(to, self.0) }
     }
     #[inline(always)]
+    unsafe fn load_partial(from: *const f32, n: usize) -> Self {
+        unsafe { Ymm(_mm256_maskload_ps(from, lane_mask(n))) }
+    }
+    #[inline(always)]
+    unsafe fn store_partial(self, to: *mut f32, n: usize) {
+        unsafe { _mm256_maskstore_ps(to, lane_mask(n), self.0) }
+    }
+    #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
         unsafe { Ymm(_mm256_fmadd_ps(self.0, b.0, c.0)) }
     }
@@ -54,6 +62,16 @@ impl F32Vector for Ymm {
     unsafe fn prefetch(at: *const f32) {
         unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) }
     }
+}
+
+/// All ones in the first `n` of the eight 32-bit lanes (the sign bits select lanes for masked loads and
+/// stores), zero in the others.
+///
+/// # Safety
+/// The caller must enable avx2.
+#[inline(always)]
+unsafe fn lane_mask(n: usize) -> __m256i {
+    unsafe { _mm256_cmpgt_epi32(_mm256_set1_epi32(n as i32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)) }
 }
 
 /// See [`MicroKernel`](super::MicroKernel).

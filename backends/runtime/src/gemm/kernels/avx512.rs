@@ -31,6 +31,14 @@ impl F32Vector for Zmm {
         unsafe { _mm512_storeu_ps(to, self.0) }
     }
     #[inline(always)]
+    unsafe fn load_partial(from: *const f32, n: usize) -> Self {
+        unsafe { Zmm(_mm512_maskz_loadu_ps(lane_mask(n), from)) }
+    }
+    #[inline(always)]
+    unsafe fn store_partial(self, to: *mut f32, n: usize) {
+        unsafe { _mm512_mask_storeu_ps(to, lane_mask(n), self.0) }
+    }
+    #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
         unsafe { Zmm(_mm512_fmadd_ps(self.0, b.0, c.0)) }
     }
@@ -54,6 +62,11 @@ impl F32Vector for Zmm {
     unsafe fn prefetch(at: *const f32) {
         unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) }
     }
+}
+
+/// The first `n < 16` lanes.
+fn lane_mask(n: usize) -> __mmask16 {
+    ((1u32 << n) - 1) as __mmask16
 }
 
 /// See [`MicroKernel`](super::MicroKernel).

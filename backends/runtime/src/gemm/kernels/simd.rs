@@ -3,7 +3,7 @@
 //! those features. The epilogue's linear part and its non-transcendental activations run on registers;
 //! transcendental activations run over each stored row with the shared vectorizable routine.
 
-use crate::gemm::epilogue::{Activation, TileBias, TileEpilogue, TileOut, activate_row, store_tile};
+use crate::gemm::epilogue::{Activation, TileBias, TileOut, activate_row};
 
 /// The f32 vector operations a kernel needs. Every method is `unsafe` because it runs intrinsics that need
 /// the instruction set's features; implementations are `#[inline(always)]`.
@@ -13,6 +13,28 @@ pub(crate) trait F32Vector: Copy {
     unsafe fn splat(x: f32) -> Self;
     unsafe fn load(from: *const f32) -> Self;
     unsafe fn store(self, to: *mut f32);
+    /// The first `n < LANES` values at `from`, zero in the other lanes; reads nothing past them.
+    #[inline(always)]
+    unsafe fn load_partial(from: *const f32, n: usize) -> Self {
+        const { assert!(Self::LANES <= MAX_LANES) };
+        let mut lanes = [0f32; MAX_LANES];
+        // SAFETY: the caller vouches for `n` readable values; `lanes` holds LANES <= MAX_LANES.
+        unsafe {
+            std::ptr::copy_nonoverlapping(from, lanes.as_mut_ptr(), n);
+            Self::load(lanes.as_ptr())
+        }
+    }
+    /// Stores the first `n < LANES` lanes at `to`; writes nothing past them.
+    #[inline(always)]
+    unsafe fn store_partial(self, to: *mut f32, n: usize) {
+        const { assert!(Self::LANES <= MAX_LANES) };
+        let mut lanes = [0f32; MAX_LANES];
+        // SAFETY: the caller vouches for `n` writable values; `lanes` holds LANES <= MAX_LANES.
+        unsafe {
+            self.store(lanes.as_mut_ptr());
+            std::ptr::copy_nonoverlapping(lanes.as_ptr(), to, n);
+        }
+    }
     /// `self * b + c`, fused.
     unsafe fn mul_add(self, b: Self, c: Self) -> Self;
     unsafe fn add(self, b: Self) -> Self;
@@ -23,8 +45,8 @@ pub(crate) trait F32Vector: Copy {
     unsafe fn prefetch(_at: *const f32) {}
 }
 
-/// Largest SIMD register tile, in values (AVX-512's 12 x 32).
-const MAX_TILE: usize = 12 * 32;
+/// Most lanes of any vector type (AVX-512's 16).
+const MAX_LANES: usize = 16;
 
 /// The `MR x (NV * LANES)` microkernel. See [`MicroKernel`](super::MicroKernel) for the contract.
 ///
@@ -67,79 +89,112 @@ pub(crate) unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>
         acc
     };
     if out.rows == MR && out.cols == nr {
-        // SAFETY: a full tile: `out` covers MR x NR.
-        unsafe { store_full_tile::<V, MR, NV>(&acc, out) }
+        // SAFETY: a full tile: `out` covers MR x NR. Constant bounds let every check below fold away.
+        unsafe { store::<V, MR, NV>(acc, out, MR, nr) }
     } else {
-        const { assert!(MR * NV * V::LANES <= MAX_TILE) };
-        let mut tile = [0f32; MAX_TILE];
-        // SAFETY: `tile` holds the MR x NR accumulators (asserted above) and `out` covers its partial tile.
-        unsafe {
-            for (i, acc_i) in acc.iter().enumerate() {
-                for (j, v) in acc_i.iter().enumerate() {
-                    v.store(tile.as_mut_ptr().add(i * nr + j * V::LANES));
-                }
+        // SAFETY: `out` covers its partial tile.
+        unsafe { store::<V, MR, NV>(acc, out, out.rows, out.cols) }
+    }
+}
+
+/// `acc[i][j] = f(i, j, acc[i][j])` for the vectors holding the `rows x cols` corner of a tile. Generic over
+/// `f` and inlined, so with the tile's constant shape it unrolls into straight-line register code.
+#[inline(always)]
+fn for_each_vector<V: F32Vector, const MR: usize, const NV: usize>(
+    acc: &mut [[V; NV]; MR],
+    rows: usize,
+    cols: usize,
+    f: impl Fn(usize, usize, V) -> V,
+) {
+    for (i, acc_i) in acc.iter_mut().enumerate().take(rows) {
+        for (j, acc_ij) in acc_i.iter_mut().enumerate() {
+            if j * V::LANES < cols {
+                *acc_ij = f(i, j, *acc_ij);
             }
-            store_tile(&tile, nr, out);
         }
     }
 }
 
-/// Stores a full tile, with the epilogue on registers, then the transcendental activation per row.
+/// Stores the `rows x cols` corner of a tile of accumulators through `out`: C added (after the first K
+/// block), then the epilogue, one pass over all the registers per operation with its branch hoisted out of
+/// the pass (so the accumulators stay in registers), then the stores, then the transcendental activation
+/// per stored row. Vectors past `cols` are loaded and stored partially; rows past `rows` are not touched.
 ///
 /// # Safety
-/// `out` must cover `MR x NV * LANES` values; `V`'s features must be enabled.
+/// `out` must cover `rows x cols` values (`rows <= MR`, `cols <= NV * LANES`); `V`'s features must be
+/// enabled.
 #[inline(always)]
-unsafe fn store_full_tile<V: F32Vector, const MR: usize, const NV: usize>(acc: &[[V; NV]; MR], out: &TileOut) {
-    // SAFETY: every access is inside the tile the caller vouched for.
+unsafe fn store<V: F32Vector, const MR: usize, const NV: usize>(
+    mut acc: [[V; NV]; MR],
+    out: &TileOut,
+    rows: usize,
+    cols: usize,
+) {
+    // Lanes of vector `j` inside the tile's columns.
+    let lanes = |j: usize| cols.saturating_sub(j * V::LANES).min(V::LANES);
+    // Loads the `lanes(j)` values at `at`, zero in the other lanes.
+    let load = |at: *const f32, j: usize| {
+        // SAFETY: the callers read inside the tile.
+        unsafe { if lanes(j) == V::LANES { V::load(at) } else { V::load_partial(at, lanes(j)) } }
+    };
+    // SAFETY (the block): every access is inside the tile the caller vouched for: row i < rows, the
+    // `lanes(j)` columns of vector j.
     unsafe {
-        for (i, acc_i) in acc.iter().enumerate() {
+        if out.accumulate {
+            for_each_vector(&mut acc, rows, cols, |i, j, v| v.add(load(out.c.add(i * out.ldc + j * V::LANES), j)));
+        }
+        if let Some(e) = &out.epilogue {
+            if e.alpha != 1.0 {
+                let alpha = V::splat(e.alpha);
+                for_each_vector(&mut acc, rows, cols, |_, _, v| v.mul(alpha));
+            }
+            match e.bias {
+                TileBias::None => {}
+                TileBias::PerRow(bias) => {
+                    for_each_vector(&mut acc, rows, cols, |i, _, v| v.add(V::splat(*bias.add(i))))
+                }
+                TileBias::PerCol(bias) => {
+                    for_each_vector(&mut acc, rows, cols, |_, j, v| v.add(load(bias.add(j * V::LANES), j)))
+                }
+            }
+            if !e.residual.is_null() {
+                let residual = e.residual;
+                for_each_vector(&mut acc, rows, cols, |i, j, v| {
+                    v.add(load(residual.add(i * e.residual_stride + j * V::LANES), j))
+                });
+            }
+            let zero = V::zero();
+            match e.activation {
+                Activation::Relu => for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(zero)),
+                Activation::Clip { lo, hi } => {
+                    let (lo, hi) = (V::splat(lo), V::splat(hi));
+                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(lo).min(hi));
+                }
+                Activation::LeakyRelu { alpha } => {
+                    let alpha = V::splat(alpha);
+                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(zero).add(v.min(zero).mul(alpha)));
+                }
+                Activation::HardSwish => {
+                    let (three, six, sixth) = (V::splat(3.0), V::splat(6.0), V::splat(1.0 / 6.0));
+                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.mul(v.add(three).max(zero).min(six).mul(sixth)));
+                }
+                Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {}
+            }
+        }
+        for (i, acc_i) in acc.iter().enumerate().take(rows) {
             let c_i = out.c.add(i * out.ldc);
-            for (j, &acc_ij) in acc_i.iter().enumerate() {
-                let c_ij = c_i.add(j * V::LANES);
-                let mut v = acc_ij;
-                if out.accumulate {
-                    v = v.add(V::load(c_ij));
+            for (j, v) in acc_i.iter().enumerate() {
+                match lanes(j) {
+                    0 => {}
+                    n if n == V::LANES => v.store(c_i.add(j * V::LANES)),
+                    n => v.store_partial(c_i.add(j * V::LANES), n),
                 }
-                if let Some(e) = &out.epilogue {
-                    v = vector_epilogue(e, v, i, j * V::LANES);
-                }
-                v.store(c_ij);
             }
             if let Some(e) = &out.epilogue
                 && e.activation.is_transcendental()
             {
-                activate_row(std::slice::from_raw_parts_mut(c_i, NV * V::LANES), e.activation);
+                activate_row(std::slice::from_raw_parts_mut(c_i, cols), e.activation);
             }
-        }
-    }
-}
-
-/// `act(alpha * v + bias + residual)` for the vector at row `i`, column `j` of a tile, transcendental
-/// activations excepted (they are applied after the store). Matches [`Activation::apply`] operation by
-/// operation.
-///
-/// # Safety
-/// The vector must lie inside the tile `e` describes; `V`'s features must be enabled.
-#[inline(always)]
-unsafe fn vector_epilogue<V: F32Vector>(e: &TileEpilogue, v: V, i: usize, j: usize) -> V {
-    // SAFETY: the bias and residual reads are inside the tile.
-    unsafe {
-        let mut v = v.mul(V::splat(e.alpha));
-        match e.bias {
-            TileBias::None => {}
-            TileBias::PerRow(bias) => v = v.add(V::splat(*bias.add(i))),
-            TileBias::PerCol(bias) => v = v.add(V::load(bias.add(j))),
-        }
-        if !e.residual.is_null() {
-            v = v.add(V::load(e.residual.add(i * e.residual_stride + j)));
-        }
-        let zero = V::zero();
-        match e.activation {
-            Activation::Relu => v.max(zero),
-            Activation::Clip { lo, hi } => v.max(V::splat(lo)).min(V::splat(hi)),
-            Activation::LeakyRelu { alpha } => v.max(zero).add(v.min(zero).mul(V::splat(alpha))),
-            Activation::HardSwish => v.mul(v.add(V::splat(3.0)).max(zero).min(V::splat(6.0)).mul(V::splat(1.0 / 6.0))),
-            Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => v,
         }
     }
 }
