@@ -270,6 +270,11 @@ fn implicit_im2col_convolutions() {
         (1, 12, 12, 7, 1, 2, (6, 5), (4, 6), 3),
         // Rows wider than two panels: whole-panel copies between partial ones.
         (5, 6, 41, 3, 1, 1, (1, 1), (1, 1), 9),
+        // Stride-2 rows long enough for the deinterleaving packer, runs across panel boundaries, and runs
+        // that end on the last value of an image row (of the image, for the last row).
+        (4, 9, 45, 3, 2, 1, (1, 1), (1, 1), 7),
+        (2, 6, 80, 1, 2, 1, (0, 0), (0, 0), 5),
+        (3, 5, 79, 3, 2, 1, (0, 0), (0, 0), 6),
     ];
     for variant in variants() {
         for &(channels, height, width, kernel, stride, dilation, pads_h, pads_w, out_channels) in &convs {
