@@ -9,6 +9,8 @@
 //! (|error| <= 1.5e-7), used as `1 - erf` directly for negative inputs so GELU keeps its absolute accuracy
 //! where it is tiny.
 
+use super::{Bias, Epilogue};
+
 /// The activation applied last in the epilogue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Activation {
@@ -85,6 +87,28 @@ pub(crate) struct TileEpilogue {
     pub activation: Activation,
 }
 
+impl TileEpilogue {
+    /// The epilogue of the tile whose origin is (`row`, `col`) of C: the pointers offset there.
+    #[inline(always)]
+    pub(crate) fn at(epilogue: &Epilogue, row: usize, col: usize) -> TileEpilogue {
+        let (residual, residual_stride) = match epilogue.residual {
+            Some(r) => (r.ptr.wrapping_add(row * r.row_stride + col), r.row_stride),
+            None => (std::ptr::null(), 0),
+        };
+        TileEpilogue {
+            alpha: epilogue.alpha,
+            bias: match epilogue.bias {
+                Bias::None => TileBias::None,
+                Bias::PerRow(bias) => TileBias::PerRow(bias.wrapping_add(row)),
+                Bias::PerCol(bias) => TileBias::PerCol(bias.wrapping_add(col)),
+            },
+            residual,
+            residual_stride,
+            activation: epilogue.activation,
+        }
+    }
+}
+
 /// Where and how a microkernel stores its `rows x cols` tile (`rows <= MR`, `cols <= NR`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TileOut {
@@ -96,6 +120,9 @@ pub(crate) struct TileOut {
     pub accumulate: bool,
     /// Present on the last K block only.
     pub epilogue: Option<TileEpilogue>,
+    /// The C origin of the tile run after this one (its rows `ldc` apart), null if none: a hint for
+    /// prefetching.
+    pub next: *const f32,
 }
 
 /// Stores a tile of accumulators (`acc[i * acc_stride + j]`) through `out`, in scalar code: the generic

@@ -32,7 +32,7 @@ pub use checked::{
 };
 pub use epilogue::Activation;
 pub(crate) use epilogue::activate_row;
-use epilogue::{TileBias, TileEpilogue, TileOut};
+use kernels::TileBlock;
 pub use pack::{pack_a, pack_b, pack_b_im2col, packed_a_len, packed_b_len};
 pub use variant::{GENERIC_MAX_MR, GENERIC_MAX_NR, Isa, Variant};
 
@@ -364,7 +364,7 @@ impl Gemm {
     unsafe fn run_row_blocks(&self, col_block: usize, row_blocks: Range<usize>, a_block: *mut f32, b_block: *mut f32) {
         let Problem { m, n, k, a, b, c, ldc, epilogue } = self.problem;
         let (mr, nr, kc) = (self.variant.mr(), self.variant.nr(), self.kc);
-        let kernel = self.variant.microkernel();
+        let kernel = self.variant.block_kernel();
         let col_panels = self.cols.block(col_block);
         let col0 = col_panels.start * nr;
         let cols = (col_panels.end * nr).min(n) - col0;
@@ -401,42 +401,24 @@ impl Gemm {
                             (a_block.cast_const(), mr * kc)
                         }
                     };
-                    for (q, j) in (0..cols).step_by(nr).enumerate() {
-                        let b_panel = b_panels.add(q * b_panel_stride);
-                        for (p, i) in (0..rows).step_by(mr).enumerate() {
-                            let (row, col) = (row0 + i, col0 + j);
-                            let out = TileOut {
-                                c: c.add(row * ldc + col),
-                                ldc,
-                                rows: mr.min(rows - i),
-                                cols: nr.min(cols - j),
-                                accumulate: k_block > 0,
-                                epilogue: last.then(|| tile_epilogue(&epilogue, row, col)),
-                            };
-                            kernel(mr, nr, kc, a_panels.add(p * a_panel_stride), b_panel, &out);
-                        }
-                    }
+                    let block = TileBlock {
+                        kc,
+                        a: a_panels,
+                        a_panel_stride,
+                        b: b_panels,
+                        b_panel_stride,
+                        c: c.add(row0 * ldc + col0),
+                        ldc,
+                        row0,
+                        col0,
+                        rows,
+                        cols,
+                        accumulate: k_block > 0,
+                        epilogue: last.then_some(&epilogue),
+                    };
+                    kernel(mr, nr, &block);
                 }
             }
         }
-    }
-}
-
-/// The epilogue of the microkernel tile at (`row`, `col`): its pointers offset there.
-fn tile_epilogue(epilogue: &Epilogue, row: usize, col: usize) -> TileEpilogue {
-    let (residual, residual_stride) = match epilogue.residual {
-        Some(r) => (r.ptr.wrapping_add(row * r.row_stride + col), r.row_stride),
-        None => (std::ptr::null(), 0),
-    };
-    TileEpilogue {
-        alpha: epilogue.alpha,
-        bias: match epilogue.bias {
-            Bias::None => TileBias::None,
-            Bias::PerRow(bias) => TileBias::PerRow(bias.wrapping_add(row)),
-            Bias::PerCol(bias) => TileBias::PerCol(bias.wrapping_add(col)),
-        },
-        residual,
-        residual_stride,
-        activation: epilogue.activation,
     }
 }

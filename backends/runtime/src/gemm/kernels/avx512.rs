@@ -4,8 +4,8 @@
 
 use std::arch::x86_64::*;
 
+use super::TileBlock;
 use super::simd::{self, F32Vector};
-use crate::gemm::epilogue::TileOut;
 
 /// Sixteen f32 lanes in a zmm register.
 #[derive(Clone, Copy)]
@@ -69,12 +69,12 @@ fn lane_mask(n: usize) -> __mmask16 {
     ((1u32 << n) - 1) as __mmask16
 }
 
-/// See [`MicroKernel`](super::MicroKernel).
+/// See [`BlockKernel`](super::BlockKernel).
 ///
 /// # Safety
-/// As for [`MicroKernel`](super::MicroKernel); the host must have AVX-512F.
+/// As for [`BlockKernel`](super::BlockKernel); the host must have AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub(crate) unsafe fn microkernel_12x32(_mr: usize, _nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(crate) unsafe fn block_12x32(_mr: usize, _nr: usize, block: &TileBlock) {
     // SAFETY: forwarded contract; this function enables the features `Zmm` needs.
-    unsafe { simd::microkernel::<Zmm, 12, 2>(kc, a, b, out) }
+    unsafe { simd::block::<Zmm, 12, 2>(block) }
 }

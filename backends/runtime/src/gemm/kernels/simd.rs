@@ -3,6 +3,7 @@
 //! those features. The epilogue's linear part and its non-transcendental activations run on registers;
 //! transcendental activations run over each stored row with the shared vectorizable routine.
 
+use super::{TileBlock, TileKernel, for_each_tile};
 use crate::gemm::epilogue::{Activation, TileBias, TileOut, activate_row};
 
 /// The f32 vector operations a kernel needs. Every method is `unsafe` because it runs intrinsics that need
@@ -48,26 +49,51 @@ pub(crate) trait F32Vector: Copy {
 /// Most lanes of any vector type (AVX-512's 16).
 const MAX_LANES: usize = 16;
 
-/// The `MR x (NV * LANES)` microkernel. See [`MicroKernel`](super::MicroKernel) for the contract.
+/// The block kernel of `MR x (NV * LANES)` tiles. See [`BlockKernel`](super::BlockKernel) for the contract.
 ///
 /// # Safety
-/// As for [`MicroKernel`](super::MicroKernel), and the caller must enable `V`'s features.
+/// As for [`BlockKernel`](super::BlockKernel), and the caller must enable `V`'s features.
 #[inline(always)]
-pub(crate) unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>(
+pub(crate) unsafe fn block<V: F32Vector, const MR: usize, const NV: usize>(block: &TileBlock) {
+    // SAFETY: forwarded contract.
+    unsafe { for_each_tile(block, MR, NV * V::LANES, &RegisterTile::<V, MR, NV>(std::marker::PhantomData)) }
+}
+
+/// The [`TileKernel`] of the `MR x (NV * LANES)` microkernel.
+struct RegisterTile<V, const MR: usize, const NV: usize>(std::marker::PhantomData<V>);
+
+impl<V: F32Vector, const MR: usize, const NV: usize> TileKernel for RegisterTile<V, MR, NV> {
+    #[inline(always)]
+    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+        // SAFETY: forwarded contract; the block kernel this inlines into enables `V`'s features.
+        unsafe { microkernel::<V, MR, NV>(kc, a, b, out) }
+    }
+}
+
+/// One `MR x (NV * LANES)` tile: `kc` steps of the A panel `a` (MR values a step) times the B panel `b`
+/// (NR values a step), stored through `out`.
+///
+/// # Safety
+/// The panels must hold `kc` steps, `out` must describe a valid tile, and the caller must enable `V`'s
+/// features.
+#[inline(always)]
+unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>(
     kc: usize,
     a: *const f32,
     b: *const f32,
     out: &TileOut,
 ) {
     let nr = NV * V::LANES;
-    // C is stored (and, after the first K block, loaded) once the K loop is done; start fetching its lines
-    // now so the loop hides the misses (C tiles rarely stay cached between K blocks).
-    for i in 0..out.rows {
-        let row = out.c.wrapping_add(i * out.ldc);
+    // C is stored (and, after the first K block, loaded) once the K loop is done; fetch the next tile's
+    // lines now, a whole tile ahead, so the misses are hidden even when K blocks are short (C tiles rarely
+    // stay cached between K blocks). The first tile of a block fetches its own.
+    let ahead = if out.next.is_null() { out.c.cast_const() } else { out.next };
+    for i in 0..MR {
+        let row = ahead.wrapping_add(i * out.ldc);
         // SAFETY: prefetches do not access memory.
         unsafe {
             V::prefetch(row);
-            V::prefetch(row.wrapping_add(out.cols - 1));
+            V::prefetch(row.wrapping_add(nr - 1));
         }
     }
     // SAFETY: the caller provides `kc` steps of MR (A) and NR (B) values and the features `V` needs.
