@@ -231,9 +231,9 @@ unsafe impl Sync for Gemm {}
 
 impl Gemm {
     /// Checks `problem` against `variant` (host support, packed panel widths, shapes), with
-    /// [`Blocking::for_variant`].
+    /// [`Blocking::for_problem`].
     pub fn new(variant: Variant, problem: Problem) -> Result<Gemm, GemmError> {
-        Gemm::with_blocking(variant, problem, Blocking::for_variant(variant))
+        Gemm::with_blocking(variant, problem, Blocking::for_problem(variant, problem.m, problem.k))
     }
 
     /// [`Gemm::new`] with explicit blocking; `mc` and `nc` are rounded down to multiples of MR and NR.
@@ -263,13 +263,18 @@ impl Gemm {
         if kc == 0 || mc < mr || nc < nr {
             return Err(GemmError::BadBlocking { kc, mc, nc });
         }
-        let gemm = Gemm {
-            variant,
-            problem,
-            kc: kc.min(problem.k.max(1)),
-            rows: BlockSplit::new(problem.m.div_ceil(mr), mc / mr),
-            cols: BlockSplit::new(problem.n.div_ceil(nr), nc / nr),
-        };
+        let mut rows = BlockSplit::new(problem.m.div_ceil(mr), mc / mr);
+        let mut cols = BlockSplit::new(problem.n.div_ceil(nr), nc / nr);
+        if rows.blocks * cols.blocks % 2 == 1 {
+            // An even number of tiles splits evenly over two threads (13 tiles would run as 7 and 6): one
+            // more row block (a slightly smaller A block), else one more column block.
+            if rows.blocks > 1 && rows.blocks < rows.panels {
+                rows.blocks += 1;
+            } else if cols.blocks < cols.panels {
+                cols.blocks += 1;
+            }
+        }
+        let gemm = Gemm { variant, problem, kc: kc.min(problem.k.max(1)), rows, cols };
         gemm.scratch_parts().ok_or(GemmError::Overflow)?;
         Ok(gemm)
     }

@@ -65,25 +65,38 @@ struct RegisterTile<V, const MR: usize, const NV: usize>(std::marker::PhantomDat
 impl<V: F32Vector, const MR: usize, const NV: usize> TileKernel for RegisterTile<V, MR, NV> {
     #[inline(always)]
     unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
-        // SAFETY: forwarded contract; the block kernel this inlines into enables `V`'s features.
-        unsafe { microkernel::<V, MR, NV>(kc, a, b, out) }
+        // SAFETY: forwarded contract (each kernel covers the tile); the block kernel this inlines into
+        // enables `V`'s features.
+        unsafe {
+            if out.rows == 1 {
+                // A single row (a matrix-vector product, or M's last row): 1 / MR of the FMAs.
+                microkernel::<V, MR, NV, 1, NV>(kc, a, b, out)
+            } else if out.cols <= V::LANES {
+                // N's last columns within one vector (7x7 images: N = 49 ends in one column).
+                microkernel::<V, MR, NV, MR, 1>(kc, a, b, out)
+            } else {
+                microkernel::<V, MR, NV, MR, NV>(kc, a, b, out)
+            }
+        }
     }
 }
 
-/// One `MR x (NV * LANES)` tile: `kc` steps of the A panel `a` (MR values a step) times the B panel `b`
-/// (NR values a step), stored through `out`.
+/// One tile of `ROWS x (VECS * LANES)` inside the `MR x (NV * LANES)` register tile (a narrower tile for
+/// the last rows or columns of C, so their padding costs no FMAs): `kc` steps of the A panel `a` (MR values
+/// a step) times the B panel `b` (NV * LANES values a step), stored through `out`.
 ///
 /// # Safety
-/// The panels must hold `kc` steps, `out` must describe a valid tile, and the caller must enable `V`'s
-/// features.
+/// The panels must hold `kc` steps, `out` must describe a valid tile of at most `ROWS x (VECS * LANES)`,
+/// and the caller must enable `V`'s features.
 #[inline(always)]
-unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>(
+unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS: usize, const VECS: usize>(
     kc: usize,
     a: *const f32,
     b: *const f32,
     out: &TileOut,
 ) {
-    let nr = NV * V::LANES;
+    const { assert!(ROWS <= MR && VECS <= NV) };
+    let (nr, cols) = (NV * V::LANES, VECS * V::LANES);
     // C is stored (and, after the first K block, loaded) once the K loop is done; fetch the next tile's
     // lines now, a whole tile ahead, so the misses are hidden even when K blocks are short (C tiles rarely
     // stay cached between K blocks). The first tile of a block fetches its own.
@@ -98,10 +111,10 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>(
     }
     // SAFETY: the caller provides `kc` steps of MR (A) and NR (B) values and the features `V` needs.
     let acc = unsafe {
-        let mut acc = [[V::zero(); NV]; MR];
+        let mut acc = [[V::zero(); VECS]; ROWS];
         for p in 0..kc {
             let (a_p, b_p) = (a.add(p * MR), b.add(p * nr));
-            let mut b_v = [V::zero(); NV];
+            let mut b_v = [V::zero(); VECS];
             for (j, b_j) in b_v.iter_mut().enumerate() {
                 *b_j = V::load(b_p.add(j * V::LANES));
             }
@@ -114,12 +127,12 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>(
         }
         acc
     };
-    if out.rows == MR && out.cols == nr {
-        // SAFETY: a full tile: `out` covers MR x NR. Constant bounds let every check below fold away.
-        unsafe { store::<V, MR, NV>(acc, out, MR, nr) }
+    if out.rows == ROWS && out.cols == cols {
+        // SAFETY: a full tile: `out` covers ROWS x cols. Constant bounds let every check below fold away.
+        unsafe { store::<V, ROWS, VECS>(acc, out, ROWS, cols) }
     } else {
         // SAFETY: `out` covers its partial tile.
-        unsafe { store::<V, MR, NV>(acc, out, out.rows, out.cols) }
+        unsafe { store::<V, ROWS, VECS>(acc, out, out.rows, out.cols) }
     }
 }
 
