@@ -137,7 +137,10 @@ mod tests {
         for (m, k, kc) in [(1, 1280, 1280), (6, 1500, 1500), (1, 100_000, 4 * own.kc)] {
             let b = Blocking::for_problem(variant, m, k);
             assert_eq!((b.kc, b.mc), (kc, own.mc), "m {m} k {k}");
-            assert!(b.nc.is_multiple_of(variant.nr()) && b.nc >= variant.nr() && b.kc * b.nc <= own.kc * own.nc, "{b:?}");
+            assert!(
+                b.nc.is_multiple_of(variant.nr()) && b.nc >= variant.nr() && b.kc * b.nc <= own.kc * own.nc,
+                "{b:?}"
+            );
         }
     }
 

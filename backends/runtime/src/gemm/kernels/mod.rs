@@ -56,25 +56,31 @@ pub(crate) trait TileKernel {
     unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, out: &TileOut);
 }
 
-/// Runs `kernel` on every `mr x nr` tile of `block`, column panels outside so a B panel stays in L1 while the
-/// A panels stream from L2. `out.next` is the C origin of the tile after it (null for the last), for
+/// Runs `kernel` on every `mr x nr` tile of `block`. Column panels outside (a B panel stays in L1 while the
+/// A panels stream from L2), except for short K blocks (at most [`ROWS_OUTSIDE_MAX_KC`] steps): there the
+/// panels all fit in cache and C's traffic dominates, so row panels go outside and each C row is written
+/// as one sequential stream. `out.next` is the C origin of the tile after it (null for the last), for
 /// prefetching.
 ///
 /// # Safety
 /// `block` must satisfy the [`BlockKernel`] contract, and `kernel` have register tile `mr x nr`.
 #[inline(always)]
 pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kernel: &impl TileKernel) {
-    let TileBlock { kc: _, a, a_panel_stride, b, b_panel_stride, c, ldc, row0, col0, rows, cols, accumulate, epilogue } =
+    let TileBlock { kc, a, a_panel_stride, b, b_panel_stride, c, ldc, row0, col0, rows, cols, accumulate, epilogue } =
         *block;
-    let row_panels = rows.div_ceil(mr);
-    for (q, j) in (0..cols).step_by(nr).enumerate() {
-        for (p, i) in (0..rows).step_by(mr).enumerate() {
-            let next = if p + 1 < row_panels {
-                c.wrapping_add((i + mr) * ldc + j).cast_const()
-            } else if j + nr < cols {
-                c.wrapping_add(j + nr).cast_const()
-            } else {
-                std::ptr::null()
+    let (row_panels, col_panels) = (rows.div_ceil(mr), cols.div_ceil(nr));
+    let rows_outside = kc <= ROWS_OUTSIDE_MAX_KC;
+    let (outer, inner) = if rows_outside { (row_panels, col_panels) } else { (col_panels, row_panels) };
+    // (row panel, column panel) of the tile at `(o, n)` of the loops.
+    let panels = |o: usize, n: usize| if rows_outside { (o, n) } else { (n, o) };
+    for o in 0..outer {
+        for n in 0..inner {
+            let (p, q) = panels(o, n);
+            let (i, j) = (p * mr, q * nr);
+            let next = match (n + 1 < inner, o + 1 < outer) {
+                (true, _) => Some(panels(o, n + 1)),
+                (false, true) => Some(panels(o + 1, 0)),
+                (false, false) => None,
             };
             let out = TileOut {
                 c: c.wrapping_add(i * ldc + j),
@@ -83,12 +89,13 @@ pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kern
                 cols: nr.min(cols - j),
                 accumulate,
                 epilogue: epilogue.map(|e| TileEpilogue::at(e, row0 + i, col0 + j)),
-                next,
+                next: next.map_or(std::ptr::null(), |(p, q)| c.wrapping_add(p * mr * ldc + q * nr).cast_const()),
             };
             // SAFETY: the panels and the tile are inside the block the caller vouched for.
-            unsafe {
-                kernel.tile(block.kc, a.wrapping_add(p * a_panel_stride), b.wrapping_add(q * b_panel_stride), &out)
-            };
+            unsafe { kernel.tile(kc, a.wrapping_add(p * a_panel_stride), b.wrapping_add(q * b_panel_stride), &out) };
         }
     }
 }
+
+/// Longest K block whose tiles [`for_each_tile`] runs row panels outside.
+const ROWS_OUTSIDE_MAX_KC: usize = 64;
