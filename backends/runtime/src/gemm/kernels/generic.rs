@@ -22,23 +22,25 @@ struct ScalarTile {
 
 impl TileKernel for ScalarTile {
     #[inline(always)]
-    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, b_step: usize, out: &TileOut) {
         // SAFETY: forwarded contract; the shape is within the generic maximum.
-        unsafe { microkernel(self.mr, self.nr, kc, a, b, out) }
+        unsafe { microkernel(self.mr, self.nr, kc, a, b, b_step, out) }
     }
 }
 
-/// One `mr x nr` tile: `kc` steps of the A panel `a` times the B panel `b`, stored through `out`.
+/// One `mr x nr` tile: `kc` steps of the A panel `a` times the B panel `b` (steps `b_step` apart), stored
+/// through `out`.
 ///
 /// # Safety
 /// The panels must hold `kc` steps, `out` must describe a valid tile, `mr` and `nr` be within the generic
 /// maximum.
-unsafe fn microkernel(mr: usize, nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+unsafe fn microkernel(mr: usize, nr: usize, kc: usize, a: *const f32, b: *const f32, b_step: usize, out: &TileOut) {
     let mut acc = [0f32; GENERIC_MAX_MR * GENERIC_MAX_NR];
     for p in 0..kc {
         // SAFETY: the caller provides `kc` steps of `mr` (A) and `nr` (B) values.
-        let (a_p, b_p) =
-            unsafe { (std::slice::from_raw_parts(a.add(p * mr), mr), std::slice::from_raw_parts(b.add(p * nr), nr)) };
+        let (a_p, b_p) = unsafe {
+            (std::slice::from_raw_parts(a.add(p * mr), mr), std::slice::from_raw_parts(b.add(p * b_step), nr))
+        };
         for (i, &a_ip) in a_p.iter().enumerate() {
             for (acc_ij, &b_pj) in acc[i * nr..(i + 1) * nr].iter_mut().zip(b_p) {
                 *acc_ij += a_ip * b_pj;

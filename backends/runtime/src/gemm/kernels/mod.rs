@@ -17,7 +17,8 @@ use super::Epilogue;
 use super::epilogue::{TileEpilogue, TileOut};
 
 /// One K block of a `rows x cols` block of C: `kc` steps of packed A panels (`mr` rows each, one every
-/// `a_panel_stride` values) times packed B panels (`nr` columns, one every `b_panel_stride` values).
+/// `a_panel_stride` values) times B panels (`nr` columns, one every `b_panel_stride` values, a panel's
+/// steps `b_step` apart: `nr` when packed, the row stride when read in place from a row-major B).
 #[derive(Clone, Copy)]
 pub(crate) struct TileBlock<'a> {
     pub kc: usize,
@@ -25,6 +26,10 @@ pub(crate) struct TileBlock<'a> {
     pub a_panel_stride: usize,
     pub b: *const f32,
     pub b_panel_stride: usize,
+    pub b_step: usize,
+    /// When B is read in place and the block's last panel is partial: that panel packed (steps `nr`
+    /// apart, zero-padded), read instead of the row-major values past the matrix; else null.
+    pub b_last_packed: *const f32,
     /// The block's origin in C, with C's row stride.
     pub c: *mut f32,
     pub ldc: usize,
@@ -49,11 +54,11 @@ pub(crate) type BlockKernel = unsafe fn(mr: usize, nr: usize, block: &TileBlock)
 /// The work on one register tile, for [`for_each_tile`]. Implementations are `#[inline(always)]` so it
 /// compiles inside the block kernel, with its features (a closure would not inherit them).
 pub(crate) trait TileKernel {
-    /// `kc` steps of the A panel `a` times the B panel `b`, stored through `out`.
+    /// `kc` steps of the A panel `a` times the B panel `b` (its steps `b_step` apart), stored through `out`.
     ///
     /// # Safety
     /// The panels must hold `kc` steps of the kernel's widths and `out` describe a valid tile.
-    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, out: &TileOut);
+    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, b_step: usize, out: &TileOut);
 }
 
 /// Runs `kernel` on every `mr x nr` tile of `block`. Column panels outside (a B panel stays in L1 while the
@@ -66,8 +71,23 @@ pub(crate) trait TileKernel {
 /// `block` must satisfy the [`BlockKernel`] contract, and `kernel` have register tile `mr x nr`.
 #[inline(always)]
 pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kernel: &impl TileKernel) {
-    let TileBlock { kc, a, a_panel_stride, b, b_panel_stride, c, ldc, row0, col0, rows, cols, accumulate, epilogue } =
-        *block;
+    let TileBlock {
+        kc,
+        a,
+        a_panel_stride,
+        b,
+        b_panel_stride,
+        b_step,
+        b_last_packed,
+        c,
+        ldc,
+        row0,
+        col0,
+        rows,
+        cols,
+        accumulate,
+        epilogue,
+    } = *block;
     let (row_panels, col_panels) = (rows.div_ceil(mr), cols.div_ceil(nr));
     let rows_outside = kc <= ROWS_OUTSIDE_MAX_KC;
     let (outer, inner) = if rows_outside { (row_panels, col_panels) } else { (col_panels, row_panels) };
@@ -92,7 +112,12 @@ pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kern
                 next: next.map_or(std::ptr::null(), |(p, q)| c.wrapping_add(p * mr * ldc + q * nr).cast_const()),
             };
             // SAFETY: the panels and the tile are inside the block the caller vouched for.
-            unsafe { kernel.tile(kc, a.wrapping_add(p * a_panel_stride), b.wrapping_add(q * b_panel_stride), &out) };
+            let (b_panel, b_step) = if j + nr > cols && !b_last_packed.is_null() {
+                (b_last_packed, nr)
+            } else {
+                (b.wrapping_add(q * b_panel_stride), b_step)
+            };
+            unsafe { kernel.tile(kc, a.wrapping_add(p * a_panel_stride), b_panel, b_step, &out) };
         }
     }
 }

@@ -64,18 +64,18 @@ struct RegisterTile<V, const MR: usize, const NV: usize>(std::marker::PhantomDat
 
 impl<V: F32Vector, const MR: usize, const NV: usize> TileKernel for RegisterTile<V, MR, NV> {
     #[inline(always)]
-    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, b_step: usize, out: &TileOut) {
         // SAFETY: forwarded contract (each kernel covers the tile); the block kernel this inlines into
         // enables `V`'s features.
         unsafe {
             if out.rows == 1 {
                 // A single row (a matrix-vector product, or M's last row): 1 / MR of the FMAs.
-                microkernel::<V, MR, NV, 1, NV>(kc, a, b, out)
+                microkernel::<V, MR, NV, 1, NV>(kc, a, b, b_step, out)
             } else if out.cols <= V::LANES {
                 // N's last columns within one vector (7x7 images: N = 49 ends in one column).
-                microkernel::<V, MR, NV, MR, 1>(kc, a, b, out)
+                microkernel::<V, MR, NV, MR, 1>(kc, a, b, b_step, out)
             } else {
-                microkernel::<V, MR, NV, MR, NV>(kc, a, b, out)
+                microkernel::<V, MR, NV, MR, NV>(kc, a, b, b_step, out)
             }
         }
     }
@@ -83,7 +83,7 @@ impl<V: F32Vector, const MR: usize, const NV: usize> TileKernel for RegisterTile
 
 /// One tile of `ROWS x (VECS * LANES)` inside the `MR x (NV * LANES)` register tile (a narrower tile for
 /// the last rows or columns of C, so their padding costs no FMAs): `kc` steps of the A panel `a` (MR values
-/// a step) times the B panel `b` (NV * LANES values a step), stored through `out`.
+/// a step) times the B panel `b` (NV * LANES values a step, steps `b_step` apart), stored through `out`.
 ///
 /// # Safety
 /// The panels must hold `kc` steps, `out` must describe a valid tile of at most `ROWS x (VECS * LANES)`,
@@ -93,6 +93,7 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS
     kc: usize,
     a: *const f32,
     b: *const f32,
+    b_step: usize,
     out: &TileOut,
 ) {
     const { assert!(ROWS <= MR && VECS <= NV) };
@@ -109,11 +110,12 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS
             V::prefetch(row.wrapping_add(nr - 1));
         }
     }
-    // SAFETY: the caller provides `kc` steps of MR (A) and NR (B) values and the features `V` needs.
+    // SAFETY: the caller provides `kc` steps of MR (A) and NR (B, `b_step` apart) values and the features `V`
+    // needs.
     let acc = unsafe {
         let mut acc = [[V::zero(); VECS]; ROWS];
         for p in 0..kc {
-            let (a_p, b_p) = (a.add(p * MR), b.add(p * nr));
+            let (a_p, b_p) = (a.add(p * MR), b.add(p * b_step));
             let mut b_v = [V::zero(); VECS];
             for (j, b_j) in b_v.iter_mut().enumerate() {
                 *b_j = V::load(b_p.add(j * V::LANES));
