@@ -98,23 +98,65 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS
 ) {
     const { assert!(ROWS <= MR && VECS <= NV) };
     let (nr, cols) = (NV * V::LANES, VECS * V::LANES);
-    // C is stored (and, after the first K block, loaded) once the K loop is done; fetch the next tile's
-    // lines now, a whole tile ahead, so the misses are hidden even when K blocks are short (C tiles rarely
-    // stay cached between K blocks). The first tile of a block fetches its own.
-    let ahead = if out.next.is_null() { out.c.cast_const() } else { out.next };
-    for i in 0..MR {
-        let row = ahead.wrapping_add(i * out.ldc);
-        // SAFETY: prefetches do not access memory.
-        unsafe {
-            V::prefetch(row);
-            V::prefetch(row.wrapping_add(nr - 1));
+    // C is stored (and, after the first K block, loaded) once the K loop is done, and rarely stays cached
+    // between K blocks: fetch its lines ahead. A long K loop fetches the tile's own lines
+    // `C_PREFETCH_STEPS` before its end (earlier, the B panel streaming through L1 would evict them); a
+    // short one fetches the next tile's at its start, a whole tile ahead (the first tile of a block, its own).
+    let prefetch_c = |origin: *const f32| {
+        for i in 0..MR {
+            let row = origin.wrapping_add(i * out.ldc);
+            // SAFETY: prefetches do not access memory.
+            unsafe {
+                V::prefetch(row);
+                V::prefetch(row.wrapping_add(nr - 1));
+            }
         }
+    };
+    let split = kc.saturating_sub(C_PREFETCH_STEPS);
+    if split < C_PREFETCH_STEPS {
+        prefetch_c(if out.next.is_null() { out.c.cast_const() } else { out.next });
     }
     // SAFETY: the caller provides `kc` steps of MR (A) and NR (B, `b_step` apart) values and the features `V`
     // needs.
     let acc = unsafe {
         let mut acc = [[V::zero(); VECS]; ROWS];
-        for p in 0..kc {
+        if split >= C_PREFETCH_STEPS {
+            steps::<V, MR, ROWS, VECS>(&mut acc, 0..split, a, b, b_step);
+            prefetch_c(out.c.cast_const());
+            steps::<V, MR, ROWS, VECS>(&mut acc, split..kc, a, b, b_step);
+        } else {
+            steps::<V, MR, ROWS, VECS>(&mut acc, 0..kc, a, b, b_step);
+        }
+        acc
+    };
+    if out.rows == ROWS && out.cols == cols {
+        // SAFETY: a full tile: `out` covers ROWS x cols. Constant bounds let every check below fold away.
+        unsafe { store::<V, ROWS, VECS>(acc, out, ROWS, cols) }
+    } else {
+        // SAFETY: `out` covers its partial tile.
+        unsafe { store::<V, ROWS, VECS>(acc, out, out.rows, out.cols) }
+    }
+}
+
+/// K steps before the end of a long K loop at which a tile prefetches its C lines.
+const C_PREFETCH_STEPS: usize = 48;
+
+/// `acc += A_panel[steps] * B_panel[steps]` for the `ROWS x VECS` accumulators (A steps MR apart, B steps
+/// `b_step` apart).
+///
+/// # Safety
+/// The panels must hold the steps; the caller must enable `V`'s features.
+#[inline(always)]
+unsafe fn steps<V: F32Vector, const MR: usize, const ROWS: usize, const VECS: usize>(
+    acc: &mut [[V; VECS]; ROWS],
+    steps: std::ops::Range<usize>,
+    a: *const f32,
+    b: *const f32,
+    b_step: usize,
+) {
+    // SAFETY: by the contract.
+    unsafe {
+        for p in steps {
             let (a_p, b_p) = (a.add(p * MR), b.add(p * b_step));
             let mut b_v = [V::zero(); VECS];
             for (j, b_j) in b_v.iter_mut().enumerate() {
@@ -127,14 +169,6 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS
                 }
             }
         }
-        acc
-    };
-    if out.rows == ROWS && out.cols == cols {
-        // SAFETY: a full tile: `out` covers ROWS x cols. Constant bounds let every check below fold away.
-        unsafe { store::<V, ROWS, VECS>(acc, out, ROWS, cols) }
-    } else {
-        // SAFETY: `out` covers its partial tile.
-        unsafe { store::<V, ROWS, VECS>(acc, out, out.rows, out.cols) }
     }
 }
 
