@@ -167,11 +167,12 @@ unsafe fn pack_panels_of_width(src: Strided, lines: usize, kc: usize, width: usi
     }
 }
 
-/// `dst[o] = src[2 * o]` for `o < len` with AVX2, reading at most `readable` values of `src`.
+/// `dst[o] = src[2 * o]` for `o < len`: with AVX2 on x86_64 (the only place it is asked for), else one by
+/// one.
 ///
 /// # Safety
-/// The host must have AVX2; `src` must be readable for `readable >= 2 * len - 1` values, `dst` writable for
-/// `len`.
+/// On x86_64 the host must have AVX2; `src` must be readable for `readable >= 2 * len - 1` values, `dst`
+/// writable for `len`.
 #[inline(always)]
 unsafe fn copy_even(src: *const f32, len: usize, readable: usize, dst: *mut f32) {
     #[cfg(target_arch = "x86_64")]
@@ -180,7 +181,11 @@ unsafe fn copy_even(src: *const f32, len: usize, readable: usize, dst: *mut f32)
         super::pack_avx2::copy_even(src, len, readable, dst)
     }
     #[cfg(not(target_arch = "x86_64"))]
-    unreachable!("no AVX2 off x86_64: {src:?} {len} {readable} {dst:?}")
+    // SAFETY: forwarded contract (`readable` bounds the reads, which stop at 2 * len - 2).
+    unsafe {
+        let _ = readable;
+        (0..len).for_each(|o| *dst.add(o) = *src.add(2 * o));
+    }
 }
 
 /// Whether the AVX2 packing routines of `pack_avx2` may run.
