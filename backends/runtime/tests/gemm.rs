@@ -38,9 +38,10 @@ fn variants() -> Vec<Variant> {
     variants
 }
 
-/// The blockings under test: the variant's own, and a tiny one that makes many K blocks and tiles.
-fn blockings(variant: Variant) -> [Blocking; 2] {
-    [Blocking::for_variant(variant), Blocking { kc: 16, mc: 2 * variant.mr(), nc: 2 * variant.nr() }]
+/// The blockings under test: the one `Gemm::new` picks for an `m x k` A, and a tiny one that makes many K
+/// blocks and tiles.
+fn blockings(variant: Variant, m: usize, k: usize) -> [Blocking; 2] {
+    [Blocking::for_problem(variant, m, k), Blocking { kc: 16, mc: 2 * variant.mr(), nc: 2 * variant.nr() }]
 }
 
 const ACTIVATIONS: [Activation; 9] = [
@@ -109,7 +110,7 @@ const PAD: f32 = 1234.5;
 /// of `variant`, checking each result.
 fn run_and_check(variant: Variant, a: ASlice<'_>, b: BSlice<'_>, reference: &Reference<'_>, ldc: usize) {
     let Reference { m, n, k, epilogue, .. } = *reference;
-    for blocking in blockings(variant) {
+    for blocking in blockings(variant, m, k) {
         let mut c = vec![PAD; m * ldc];
         let what = format!("{variant} {blocking:?} m={m} n={n} k={k}");
         let problem = SliceProblem { m, n, k, a, b, c: &mut c, ldc, epilogue };
@@ -200,7 +201,8 @@ fn transposed_and_strided_operands_and_padded_c() {
 fn packed_operands() {
     let mut rng = Rng(3);
     for variant in variants() {
-        for &(m, n, k) in &[(17, 33, 65), (6, 16, 1), (100, 65, 257), (13, 7, 31), (2, 100, 64)] {
+        // (1, 40, 2100): a matrix-vector product, whose blocking leaves K whole up to 4 x kc, then splits it.
+        for &(m, n, k) in &[(17, 33, 65), (6, 16, 1), (100, 65, 257), (13, 7, 31), (2, 100, 64), (1, 40, 2100)] {
             let (a, b) = (rng.vec(m * k), rng.vec(k * n));
             let mut packed_a = vec![f32::NAN; packed_a_len(m, k, variant.mr())];
             pack_a(StridedSlice::row_major(&a, k), m, k, variant.mr(), &mut packed_a).unwrap();
@@ -270,6 +272,11 @@ fn implicit_im2col_convolutions() {
         (1, 12, 12, 7, 1, 2, (6, 5), (4, 6), 3),
         // Rows wider than two panels: whole-panel copies between partial ones.
         (5, 6, 41, 3, 1, 1, (1, 1), (1, 1), 9),
+        // Stride-2 rows long enough for the deinterleaving packer, runs across panel boundaries, and runs
+        // that end on the last value of an image row (of the image, for the last row).
+        (4, 9, 45, 3, 2, 1, (1, 1), (1, 1), 7),
+        (2, 6, 80, 1, 2, 1, (0, 0), (0, 0), 5),
+        (3, 5, 79, 3, 2, 1, (0, 0), (0, 0), 6),
     ];
     for variant in variants() {
         for &(channels, height, width, kernel, stride, dilation, pads_h, pads_w, out_channels) in &convs {
@@ -331,7 +338,8 @@ fn implicit_im2col_convolutions() {
 fn every_epilogue() {
     let mut rng = Rng(5);
     for variant in variants() {
-        for &(m, n, k) in &[(17, 40, 31), (12, 32, 5), (7, 3, 257), (4, 1, 0)] {
+        // 13 and 7 rows end in a one-row tile, 40 columns in a one-vector tile.
+        for &(m, n, k) in &[(17, 40, 31), (12, 32, 5), (7, 3, 257), (4, 1, 0), (13, 32, 9)] {
             let (a, b) = (rng.vec(m * k), rng.vec(k * n));
             let (row_bias, col_bias) = (rng.vec(m), rng.vec(n));
             let residual_stride = n + 7;

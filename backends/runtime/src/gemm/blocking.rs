@@ -73,6 +73,20 @@ impl Blocking {
         Blocking::for_caches(variant, CacheSizes::host())
     }
 
+    /// [`Blocking::for_variant`] adapted to a problem's shape. With a single panel of rows (a matrix-vector
+    /// product) the A block is tiny and every B panel is read once, so K is split only past 4 x `kc`, and
+    /// the column blocks are narrowed to keep the B block's size: C is stored once, and pre-packed B panels
+    /// (whole-K, adjacent) stream from memory in order.
+    pub fn for_problem(variant: Variant, m: usize, k: usize) -> Blocking {
+        let blocking = Blocking::for_variant(variant);
+        if m > variant.mr() || k <= blocking.kc {
+            return blocking;
+        }
+        let kc = k.min(4 * blocking.kc);
+        let nc = (blocking.nc * blocking.kc / kc / variant.nr()).max(1) * variant.nr();
+        Blocking { kc, mc: blocking.mc, nc }
+    }
+
     /// Blocking for a core with `caches`, from the register tile (GotoBLAS/BLIS: a B micro-panel in L1, the
     /// packed A block in L2, the packed B block shared by a run of row blocks in L2/L3):
     ///
@@ -112,6 +126,22 @@ mod tests {
         }
         let avx2 = Blocking::for_caches(Variant::AVX2, CacheSizes::FALLBACK);
         assert_eq!(avx2, Blocking { kc: 512, mc: 60, nc: 768 });
+    }
+
+    #[test]
+    fn a_single_row_panel_keeps_k_whole_within_the_b_block_size() {
+        let variant = Variant::AVX2;
+        let own = Blocking::for_variant(variant);
+        assert_eq!(Blocking::for_problem(variant, 7, 5000), own, "two row panels");
+        assert_eq!(Blocking::for_problem(variant, 1, 300), own, "K fits one block anyway");
+        for (m, k, kc) in [(1, 1280, 1280), (6, 1500, 1500), (1, 100_000, 4 * own.kc)] {
+            let b = Blocking::for_problem(variant, m, k);
+            assert_eq!((b.kc, b.mc), (kc, own.mc), "m {m} k {k}");
+            assert!(
+                b.nc.is_multiple_of(variant.nr()) && b.nc >= variant.nr() && b.kc * b.nc <= own.kc * own.nc,
+                "{b:?}"
+            );
+        }
     }
 
     #[test]

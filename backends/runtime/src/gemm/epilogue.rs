@@ -1,5 +1,5 @@
 //! The GEMM epilogue, `C = act(alpha * acc + bias + residual)`: its description, the per-tile view the
-//! microkernels store through, the scalar store every kernel shares for partial tiles, and the branch-free
+//! microkernels store through, the generic kernel's scalar store, and the branch-free
 //! activations (exp, sigmoid, tanh, erf-GELU) that vectorize when inlined into a kernel's stores.
 //!
 //! Accuracy of the transcendental activations against an f64 reference over `[-20, 20]` in steps of 1/1024
@@ -8,6 +8,8 @@
 //! 1.4e-7 rel), GELU <= 3e-7 (2.1e-7 abs, 1.8e-7 rel). GELU's erf is Abramowitz & Stegun 7.1.26
 //! (|error| <= 1.5e-7), used as `1 - erf` directly for negative inputs so GELU keeps its absolute accuracy
 //! where it is tiny.
+
+use super::{Bias, Epilogue};
 
 /// The activation applied last in the epilogue.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +87,28 @@ pub(crate) struct TileEpilogue {
     pub activation: Activation,
 }
 
+impl TileEpilogue {
+    /// The epilogue of the tile whose origin is (`row`, `col`) of C: the pointers offset there.
+    #[inline(always)]
+    pub(crate) fn at(epilogue: &Epilogue, row: usize, col: usize) -> TileEpilogue {
+        let (residual, residual_stride) = match epilogue.residual {
+            Some(r) => (r.ptr.wrapping_add(row * r.row_stride + col), r.row_stride),
+            None => (std::ptr::null(), 0),
+        };
+        TileEpilogue {
+            alpha: epilogue.alpha,
+            bias: match epilogue.bias {
+                Bias::None => TileBias::None,
+                Bias::PerRow(bias) => TileBias::PerRow(bias.wrapping_add(row)),
+                Bias::PerCol(bias) => TileBias::PerCol(bias.wrapping_add(col)),
+            },
+            residual,
+            residual_stride,
+            activation: epilogue.activation,
+        }
+    }
+}
+
 /// Where and how a microkernel stores its `rows x cols` tile (`rows <= MR`, `cols <= NR`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TileOut {
@@ -96,10 +120,13 @@ pub(crate) struct TileOut {
     pub accumulate: bool,
     /// Present on the last K block only.
     pub epilogue: Option<TileEpilogue>,
+    /// The C origin of the tile run after this one (its rows `ldc` apart), null if none: a hint for
+    /// prefetching.
+    pub next: *const f32,
 }
 
-/// Stores a tile of accumulators (`acc[i * acc_stride + j]`) through `out`, in scalar code. Used by the
-/// generic kernel for every tile and by the SIMD kernels for partial tiles.
+/// Stores a tile of accumulators (`acc[i * acc_stride + j]`) through `out`, in scalar code: the generic
+/// kernel's store (the SIMD kernels store partial tiles with masked vectors).
 ///
 /// # Safety
 /// `out` must describe valid, writable memory for its `rows x cols` tile, and its epilogue pointers valid

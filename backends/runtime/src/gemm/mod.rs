@@ -32,7 +32,7 @@ pub use checked::{
 };
 pub use epilogue::Activation;
 pub(crate) use epilogue::activate_row;
-use epilogue::{TileBias, TileEpilogue, TileOut};
+use kernels::TileBlock;
 pub use pack::{pack_a, pack_b, pack_b_im2col, packed_a_len, packed_b_len};
 pub use variant::{GENERIC_MAX_MR, GENERIC_MAX_NR, Isa, Variant};
 
@@ -221,7 +221,15 @@ pub struct Gemm {
     kc: usize,
     rows: BlockSplit,
     cols: BlockSplit,
+    /// B is row-major and read in place by the kernels (only a partial last panel is packed).
+    b_in_place: bool,
 }
+
+/// Most row panels (of MR rows) for which a row-major B is read in place rather than packed: packing costs
+/// a write and a re-read of every B value, repaid only when many row panels reuse the packed block. Measured
+/// on AVX2 (GFLOP/s, packed -> in place): 16 x 32 x 12544 46 -> 49, 24 x 144 x 3136 53 -> 75, 48 x 64 x 3136
+/// 75 -> 81 (8 panels); 96 x 16 x 12544 (16 panels) gains nothing.
+const B_IN_PLACE_MAX_ROW_PANELS: usize = 8;
 
 // SAFETY: the pointers are only dereferenced by `run_tiles`, an unsafe fn whose contract requires the
 // buffers to be valid and concurrent calls to cover disjoint tiles (which write disjoint parts of C).
@@ -231,9 +239,9 @@ unsafe impl Sync for Gemm {}
 
 impl Gemm {
     /// Checks `problem` against `variant` (host support, packed panel widths, shapes), with
-    /// [`Blocking::for_variant`].
+    /// [`Blocking::for_problem`].
     pub fn new(variant: Variant, problem: Problem) -> Result<Gemm, GemmError> {
-        Gemm::with_blocking(variant, problem, Blocking::for_variant(variant))
+        Gemm::with_blocking(variant, problem, Blocking::for_problem(variant, problem.m, problem.k))
     }
 
     /// [`Gemm::new`] with explicit blocking; `mc` and `nc` are rounded down to multiples of MR and NR.
@@ -263,13 +271,21 @@ impl Gemm {
         if kc == 0 || mc < mr || nc < nr {
             return Err(GemmError::BadBlocking { kc, mc, nc });
         }
-        let gemm = Gemm {
-            variant,
-            problem,
-            kc: kc.min(problem.k.max(1)),
-            rows: BlockSplit::new(problem.m.div_ceil(mr), mc / mr),
-            cols: BlockSplit::new(problem.n.div_ceil(nr), nc / nr),
-        };
+        let mut rows = BlockSplit::new(problem.m.div_ceil(mr), mc / mr);
+        let mut cols = BlockSplit::new(problem.n.div_ceil(nr), nc / nr);
+        if rows.blocks * cols.blocks % 2 == 1 {
+            // An even number of tiles splits evenly over two threads (13 tiles would run as 7 and 6): one
+            // more row block (a slightly smaller A block), else one more column block.
+            if rows.blocks > 1 && rows.blocks < rows.panels {
+                rows.blocks += 1;
+            } else if cols.blocks < cols.panels {
+                cols.blocks += 1;
+            }
+        }
+        // Few rows reuse a packed B block too little to repay packing it: read row-major B in place.
+        let b_in_place =
+            matches!(problem.b, OperandB::Strided(s) if s.col_stride == 1) && rows.panels <= B_IN_PLACE_MAX_ROW_PANELS;
+        let gemm = Gemm { variant, problem, kc: kc.min(problem.k.max(1)), rows, cols, b_in_place };
         gemm.scratch_parts().ok_or(GemmError::Overflow)?;
         Ok(gemm)
     }
@@ -364,7 +380,7 @@ impl Gemm {
     unsafe fn run_row_blocks(&self, col_block: usize, row_blocks: Range<usize>, a_block: *mut f32, b_block: *mut f32) {
         let Problem { m, n, k, a, b, c, ldc, epilogue } = self.problem;
         let (mr, nr, kc) = (self.variant.mr(), self.variant.nr(), self.kc);
-        let kernel = self.variant.microkernel();
+        let kernel = self.variant.block_kernel();
         let col_panels = self.cols.block(col_block);
         let col0 = col_panels.start * nr;
         let cols = (col_panels.end * nr).min(n) - col0;
@@ -376,17 +392,29 @@ impl Gemm {
             // SAFETY (the block): every pointer stays inside the operand extents the caller vouched for, and
             // the packing targets inside the scratch blocks.
             unsafe {
-                // Start of the B block's first panel, and the distance between panels.
-                let (b_panels, b_panel_stride) = match b {
-                    OperandB::Packed(packed) => (packed.ptr.add(col0 * k + k0 * nr), nr * k),
+                // Start of the B block's first panel, the distance between panels, between a panel's steps,
+                // and the packed last panel of a B read in place.
+                let (b_panels, b_panel_stride, b_step, b_last_packed) = match b {
+                    OperandB::Packed(packed) => (packed.ptr.add(col0 * k + k0 * nr), nr * k, nr, std::ptr::null()),
+                    OperandB::Strided(s) if self.b_in_place => {
+                        let src = s.ptr.add(k0 * s.row_stride + col0);
+                        let full = cols / nr * nr;
+                        let last_packed = if full < cols {
+                            pack::pack_panels(src.add(full), 1, s.row_stride, cols - full, kc, nr, b_block);
+                            b_block.cast_const()
+                        } else {
+                            std::ptr::null()
+                        };
+                        (src, nr, s.row_stride, last_packed)
+                    }
                     OperandB::Strided(s) => {
                         let src = s.ptr.add(k0 * s.row_stride + col0 * s.col_stride);
                         pack::pack_panels(src, s.col_stride, s.row_stride, cols, kc, nr, b_block);
-                        (b_block.cast_const(), nr * kc)
+                        (b_block.cast_const(), nr * kc, nr, std::ptr::null())
                     }
                     OperandB::Im2col(view) => {
                         pack::pack_im2col_panels(view.image, &view.conv, k0, kc, col0, cols, nr, b_block);
-                        (b_block.cast_const(), nr * kc)
+                        (b_block.cast_const(), nr * kc, nr, std::ptr::null())
                     }
                 };
                 for row_block in row_blocks.clone() {
@@ -401,42 +429,26 @@ impl Gemm {
                             (a_block.cast_const(), mr * kc)
                         }
                     };
-                    for (q, j) in (0..cols).step_by(nr).enumerate() {
-                        let b_panel = b_panels.add(q * b_panel_stride);
-                        for (p, i) in (0..rows).step_by(mr).enumerate() {
-                            let (row, col) = (row0 + i, col0 + j);
-                            let out = TileOut {
-                                c: c.add(row * ldc + col),
-                                ldc,
-                                rows: mr.min(rows - i),
-                                cols: nr.min(cols - j),
-                                accumulate: k_block > 0,
-                                epilogue: last.then(|| tile_epilogue(&epilogue, row, col)),
-                            };
-                            kernel(mr, nr, kc, a_panels.add(p * a_panel_stride), b_panel, &out);
-                        }
-                    }
+                    let block = TileBlock {
+                        kc,
+                        a: a_panels,
+                        a_panel_stride,
+                        b: b_panels,
+                        b_panel_stride,
+                        b_step,
+                        b_last_packed,
+                        c: c.add(row0 * ldc + col0),
+                        ldc,
+                        row0,
+                        col0,
+                        rows,
+                        cols,
+                        accumulate: k_block > 0,
+                        epilogue: last.then_some(&epilogue),
+                    };
+                    kernel(mr, nr, &block);
                 }
             }
         }
-    }
-}
-
-/// The epilogue of the microkernel tile at (`row`, `col`): its pointers offset there.
-fn tile_epilogue(epilogue: &Epilogue, row: usize, col: usize) -> TileEpilogue {
-    let (residual, residual_stride) = match epilogue.residual {
-        Some(r) => (r.ptr.wrapping_add(row * r.row_stride + col), r.row_stride),
-        None => (std::ptr::null(), 0),
-    };
-    TileEpilogue {
-        alpha: epilogue.alpha,
-        bias: match epilogue.bias {
-            Bias::None => TileBias::None,
-            Bias::PerRow(bias) => TileBias::PerRow(bias.wrapping_add(row)),
-            Bias::PerCol(bias) => TileBias::PerCol(bias.wrapping_add(col)),
-        },
-        residual,
-        residual_stride,
-        activation: epilogue.activation,
     }
 }

@@ -138,7 +138,7 @@ unsafe fn pack_panels_of_width(src: Strided, lines: usize, kc: usize, width: usi
             }
         }
         first_general_panel = full_panels;
-    } else if width == 6 && src.col_stride == 1 && avx2_rows_6() {
+    } else if width == 6 && src.col_stride == 1 && avx2_available() {
         // Rows with contiguous steps (A row-major) for the AVX2 kernel: transposed eight steps at a time.
         // SAFETY: the full panels are inside the ranges the caller vouched for; the host has AVX2.
         unsafe { super::pack_avx2::pack_rows_6(src.ptr, src.row_stride, full_panels, kc, dst) };
@@ -167,8 +167,29 @@ unsafe fn pack_panels_of_width(src: Strided, lines: usize, kc: usize, width: usi
     }
 }
 
-/// Whether [`pack_panels`] may pack six-row panels of contiguous rows with AVX2.
-fn avx2_rows_6() -> bool {
+/// `dst[o] = src[2 * o]` for `o < len`: with AVX2 on x86_64 (the only place it is asked for), else one by
+/// one.
+///
+/// # Safety
+/// On x86_64 the host must have AVX2; `src` must be readable for `readable >= 2 * len - 1` values, `dst`
+/// writable for `len`.
+#[inline(always)]
+unsafe fn copy_even(src: *const f32, len: usize, readable: usize, dst: *mut f32) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: forwarded contract.
+    unsafe {
+        super::pack_avx2::copy_even(src, len, readable, dst)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    // SAFETY: forwarded contract (`readable` bounds the reads, which stop at 2 * len - 2).
+    unsafe {
+        let _ = readable;
+        (0..len).for_each(|o| *dst.add(o) = *src.add(2 * o));
+    }
+}
+
+/// Whether the AVX2 packing routines of `pack_avx2` may run.
+fn avx2_available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         super::pack_avx2::available()
@@ -234,6 +255,7 @@ impl Im2colBlock<'_> {
         let plane = conv.height * conv.width;
         let padded_cols = cols.div_ceil(width) * width;
         let (height, in_width) = (conv.height as isize, conv.width as isize);
+        let deinterleave = conv.stride_w == 2 && avx2_available();
         for s in 0..kc {
             let row = k0 + s;
             let (channel, tap) = (row / taps, row % taps);
@@ -264,7 +286,9 @@ impl Im2colBlock<'_> {
                         if sw == 1 {
                             out.copy(first, inside_hi - inside_lo);
                         } else {
-                            (0..inside_hi - inside_lo).for_each(|o| out.put(*first.add(o * sw)));
+                            // The run's values from `first` to the end of the image row may be read.
+                            let row_rest = (in_width - (inside_lo * sw) as isize - iw0).max(0) as usize;
+                            out.copy_strided(first, sw, inside_hi - inside_lo, row_rest, deinterleave);
                         }
                         out.zeros(run_end - inside_hi);
                     } else {
@@ -295,15 +319,6 @@ impl StepWriter {
         (self.step.wrapping_add(self.j / self.width * self.panel_len + lane), self.width - lane)
     }
 
-    /// # Safety
-    /// The next column must lie inside the destination.
-    #[inline(always)]
-    unsafe fn put(&mut self, value: f32) {
-        // SAFETY: by the contract.
-        unsafe { *self.at().0 = value };
-        self.j += 1;
-    }
-
     /// The next `len` columns from `src`, a panel's segment at a time.
     ///
     /// # Safety
@@ -321,6 +336,32 @@ impl StepWriter {
                     std::ptr::copy_nonoverlapping(src.add(done), to, self.width);
                 } else {
                     std::ptr::copy_nonoverlapping(src.add(done), to, segment);
+                }
+            }
+            (done, self.j) = (done + segment, self.j + segment);
+        }
+    }
+
+    /// The next `len` columns from every `stride`-th value of `src`, a panel's segment at a time; with
+    /// `deinterleave` (stride 2 on an AVX2 host) eight at a time with vector loads. `src` may be read for
+    /// `readable >= (len - 1) * stride + 1` values.
+    ///
+    /// # Safety
+    /// `src` must be readable for `readable` values and the columns must lie inside the destination;
+    /// `deinterleave` needs AVX2 and stride 2.
+    #[inline(always)]
+    unsafe fn copy_strided(&mut self, src: *const f32, stride: usize, len: usize, readable: usize, deinterleave: bool) {
+        let mut done = 0;
+        while done < len {
+            let (to, room) = self.at();
+            let segment = room.min(len - done);
+            // SAFETY: by the contract; a segment stays inside one panel's step.
+            unsafe {
+                let from = src.add(done * stride);
+                if deinterleave {
+                    copy_even(from, segment, readable - done * stride, to);
+                } else {
+                    (0..segment).for_each(|o| *to.add(o) = *from.add(o * stride));
                 }
             }
             (done, self.j) = (done + segment, self.j + segment);

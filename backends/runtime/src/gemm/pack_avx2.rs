@@ -1,10 +1,11 @@
-//! AVX2 packing of A panels six rows wide (the AVX2 kernel's MR) from rows whose steps are contiguous (A
-//! row-major): eight steps of the six rows at a time, transposed in registers, where the scalar loop would
-//! store every value separately.
+//! AVX2 packing: A panels six rows wide (the AVX2 kernel's MR) from rows whose steps are contiguous (A
+//! row-major), eight steps of the six rows at a time, transposed in registers, where the scalar loop would
+//! store every value separately; and the stride-2 rows of a convolution's implicit im2col B, deinterleaved
+//! eight values at a time.
 
 use std::arch::x86_64::*;
 
-/// Whether this host may run [`pack_rows_6`].
+/// Whether this host may run [`pack_rows_6`] and [`copy_even`].
 pub(crate) fn available() -> bool {
     is_x86_feature_detected!("avx2")
 }
@@ -39,6 +40,33 @@ pub(crate) unsafe fn pack_rows_6(src: *const f32, row_stride: usize, panels: usi
                     *panel.add(s * 6 + i) = *rows.add(i * row_stride + s);
                 }
             }
+        }
+    }
+}
+
+/// `dst[o] = src[2 * o]` for `o < len` (a stride-2 convolution's input row): eight outputs from two loads,
+/// their even lanes gathered by a shuffle and a 64-bit permute, while the sixteen values read lie within
+/// the `readable` values of `src`; the rest one by one.
+///
+/// # Safety
+/// The host must have AVX2 ([`available`]); `src` must be readable for `readable >= 2 * len - 1` values and
+/// `dst` writable for `len`.
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn copy_even(src: *const f32, len: usize, readable: usize, dst: *mut f32) {
+    let mut o = 0;
+    // SAFETY (the block): the vector loads read src[2o .. 2o + 16) with 2o + 16 <= readable, the stores
+    // write dst[o .. o + 8) with o + 8 <= len; the tail reads src[2o] with 2o <= 2 * len - 2.
+    unsafe {
+        while o + 8 <= len && 2 * o + 16 <= readable {
+            let low = _mm256_loadu_ps(src.add(2 * o)); // x0 .. x7
+            let high = _mm256_loadu_ps(src.add(2 * o + 8)); // x8 .. x15
+            let evens = _mm256_shuffle_ps::<0x88>(low, high); // x0 x2 x8 x10 | x4 x6 x12 x14
+            let ordered = _mm256_permute4x64_pd::<0xD8>(_mm256_castps_pd(evens)); // x0 x2 x4 x6 | x8 .. x14
+            _mm256_storeu_ps(dst.add(o), _mm256_castpd_ps(ordered));
+            o += 8;
+        }
+        for o in o..len {
+            *dst.add(o) = *src.add(2 * o);
         }
     }
 }

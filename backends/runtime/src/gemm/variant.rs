@@ -2,7 +2,7 @@
 //! needs, and which variants the host can run.
 
 use super::GemmError;
-use super::kernels::{self, MicroKernel};
+use super::kernels::{self, BlockKernel};
 
 /// The instruction set a microkernel is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,16 +106,16 @@ impl Variant {
         }
     }
 
-    /// The microkernel; only call it when [`Variant::is_supported_on_host`].
-    pub(crate) fn microkernel(self) -> MicroKernel {
+    /// The block kernel; only call it when [`Variant::is_supported_on_host`].
+    pub(crate) fn block_kernel(self) -> BlockKernel {
         match self.isa {
-            Isa::Generic => kernels::generic::microkernel,
+            Isa::Generic => kernels::generic::block,
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => kernels::avx2::microkernel_6x16,
+            Isa::Avx2 => kernels::avx2::block_6x16,
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => kernels::avx512::microkernel_12x32,
+            Isa::Avx512 => kernels::avx512::block_12x32,
             #[cfg(target_arch = "aarch64")]
-            Isa::Neon => kernels::neon::microkernel_8x12,
+            Isa::Neon => kernels::neon::block_8x12,
             #[allow(unreachable_patterns)] // every arm above is some target's
             _ => unreachable!("{self:?} is not supported on this target"),
         }

@@ -4,8 +4,8 @@
 
 use std::arch::x86_64::*;
 
+use super::TileBlock;
 use super::simd::{self, F32Vector};
-use crate::gemm::epilogue::TileOut;
 
 /// Eight f32 lanes in a ymm register.
 #[derive(Clone, Copy)]
@@ -29,6 +29,14 @@ impl F32Vector for Ymm {
     #[inline(always)]
     unsafe fn store(self, to: *mut f32) {
         unsafe { _mm256_storeu_ps(to, self.0) }
+    }
+    #[inline(always)]
+    unsafe fn load_partial(from: *const f32, n: usize) -> Self {
+        unsafe { Ymm(_mm256_maskload_ps(from, lane_mask(n))) }
+    }
+    #[inline(always)]
+    unsafe fn store_partial(self, to: *mut f32, n: usize) {
+        unsafe { _mm256_maskstore_ps(to, lane_mask(n), self.0) }
     }
     #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
@@ -56,12 +64,22 @@ impl F32Vector for Ymm {
     }
 }
 
-/// See [`MicroKernel`](super::MicroKernel).
+/// All ones in the first `n` of the eight 32-bit lanes (the sign bits select lanes for masked loads and
+/// stores), zero in the others.
 ///
 /// # Safety
-/// As for [`MicroKernel`](super::MicroKernel); the host must have AVX2 and FMA.
+/// The caller must enable avx2.
+#[inline(always)]
+unsafe fn lane_mask(n: usize) -> __m256i {
+    unsafe { _mm256_cmpgt_epi32(_mm256_set1_epi32(n as i32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)) }
+}
+
+/// See [`BlockKernel`](super::BlockKernel).
+///
+/// # Safety
+/// As for [`BlockKernel`](super::BlockKernel); the host must have AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn microkernel_6x16(_mr: usize, _nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(crate) unsafe fn block_6x16(_mr: usize, _nr: usize, block: &TileBlock) {
     // SAFETY: forwarded contract; this function enables the features `Ymm` needs.
-    unsafe { simd::microkernel::<Ymm, 6, 2>(kc, a, b, out) }
+    unsafe { simd::block::<Ymm, 6, 2>(block) }
 }

@@ -4,8 +4,8 @@
 
 use std::arch::x86_64::*;
 
+use super::TileBlock;
 use super::simd::{self, F32Vector};
-use crate::gemm::epilogue::TileOut;
 
 /// Sixteen f32 lanes in a zmm register.
 #[derive(Clone, Copy)]
@@ -29,6 +29,14 @@ impl F32Vector for Zmm {
     #[inline(always)]
     unsafe fn store(self, to: *mut f32) {
         unsafe { _mm512_storeu_ps(to, self.0) }
+    }
+    #[inline(always)]
+    unsafe fn load_partial(from: *const f32, n: usize) -> Self {
+        unsafe { Zmm(_mm512_maskz_loadu_ps(lane_mask(n), from)) }
+    }
+    #[inline(always)]
+    unsafe fn store_partial(self, to: *mut f32, n: usize) {
+        unsafe { _mm512_mask_storeu_ps(to, lane_mask(n), self.0) }
     }
     #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
@@ -56,12 +64,17 @@ impl F32Vector for Zmm {
     }
 }
 
-/// See [`MicroKernel`](super::MicroKernel).
+/// The first `n < 16` lanes.
+fn lane_mask(n: usize) -> __mmask16 {
+    ((1u32 << n) - 1) as __mmask16
+}
+
+/// See [`BlockKernel`](super::BlockKernel).
 ///
 /// # Safety
-/// As for [`MicroKernel`](super::MicroKernel); the host must have AVX-512F.
+/// As for [`BlockKernel`](super::BlockKernel); the host must have AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub(crate) unsafe fn microkernel_12x32(_mr: usize, _nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(crate) unsafe fn block_12x32(_mr: usize, _nr: usize, block: &TileBlock) {
     // SAFETY: forwarded contract; this function enables the features `Zmm` needs.
-    unsafe { simd::microkernel::<Zmm, 12, 2>(kc, a, b, out) }
+    unsafe { simd::block::<Zmm, 12, 2>(block) }
 }

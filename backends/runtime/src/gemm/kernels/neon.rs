@@ -4,8 +4,8 @@
 
 use std::arch::aarch64::*;
 
+use super::TileBlock;
 use super::simd::{self, F32Vector};
-use crate::gemm::epilogue::TileOut;
 
 /// Four f32 lanes in a q register.
 #[derive(Clone, Copy)]
@@ -53,12 +53,12 @@ impl F32Vector for Q {
     }
 }
 
-/// See [`MicroKernel`](super::MicroKernel).
+/// See [`BlockKernel`](super::BlockKernel).
 ///
 /// # Safety
-/// As for [`MicroKernel`](super::MicroKernel); the host must have NEON.
+/// As for [`BlockKernel`](super::BlockKernel); the host must have NEON.
 #[target_feature(enable = "neon")]
-pub(crate) unsafe fn microkernel_8x12(_mr: usize, _nr: usize, kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(crate) unsafe fn block_8x12(_mr: usize, _nr: usize, block: &TileBlock) {
     // SAFETY: forwarded contract; this function enables the features `Q` needs.
-    unsafe { simd::microkernel::<Q, 8, 3>(kc, a, b, out) }
+    unsafe { simd::block::<Q, 8, 3>(block) }
 }

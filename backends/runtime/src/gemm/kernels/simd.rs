@@ -3,7 +3,8 @@
 //! those features. The epilogue's linear part and its non-transcendental activations run on registers;
 //! transcendental activations run over each stored row with the shared vectorizable routine.
 
-use crate::gemm::epilogue::{Activation, TileBias, TileEpilogue, TileOut, activate_row, store_tile};
+use super::{TileBlock, TileKernel, for_each_tile};
+use crate::gemm::epilogue::{Activation, TileBias, TileOut, activate_row};
 
 /// The f32 vector operations a kernel needs. Every method is `unsafe` because it runs intrinsics that need
 /// the instruction set's features; implementations are `#[inline(always)]`.
@@ -13,6 +14,28 @@ pub(crate) trait F32Vector: Copy {
     unsafe fn splat(x: f32) -> Self;
     unsafe fn load(from: *const f32) -> Self;
     unsafe fn store(self, to: *mut f32);
+    /// The first `n < LANES` values at `from`, zero in the other lanes; reads nothing past them.
+    #[inline(always)]
+    unsafe fn load_partial(from: *const f32, n: usize) -> Self {
+        const { assert!(Self::LANES <= MAX_LANES) };
+        let mut lanes = [0f32; MAX_LANES];
+        // SAFETY: the caller vouches for `n` readable values; `lanes` holds LANES <= MAX_LANES.
+        unsafe {
+            std::ptr::copy_nonoverlapping(from, lanes.as_mut_ptr(), n);
+            Self::load(lanes.as_ptr())
+        }
+    }
+    /// Stores the first `n < LANES` lanes at `to`; writes nothing past them.
+    #[inline(always)]
+    unsafe fn store_partial(self, to: *mut f32, n: usize) {
+        const { assert!(Self::LANES <= MAX_LANES) };
+        let mut lanes = [0f32; MAX_LANES];
+        // SAFETY: the caller vouches for `n` writable values; `lanes` holds LANES <= MAX_LANES.
+        unsafe {
+            self.store(lanes.as_mut_ptr());
+            std::ptr::copy_nonoverlapping(lanes.as_ptr(), to, n);
+        }
+    }
     /// `self * b + c`, fused.
     unsafe fn mul_add(self, b: Self, c: Self) -> Self;
     unsafe fn add(self, b: Self) -> Self;
@@ -23,37 +46,119 @@ pub(crate) trait F32Vector: Copy {
     unsafe fn prefetch(_at: *const f32) {}
 }
 
-/// Largest SIMD register tile, in values (AVX-512's 12 x 32).
-const MAX_TILE: usize = 12 * 32;
+/// Most lanes of any vector type (AVX-512's 16).
+const MAX_LANES: usize = 16;
 
-/// The `MR x (NV * LANES)` microkernel. See [`MicroKernel`](super::MicroKernel) for the contract.
+/// The block kernel of `MR x (NV * LANES)` tiles. See [`BlockKernel`](super::BlockKernel) for the contract.
 ///
 /// # Safety
-/// As for [`MicroKernel`](super::MicroKernel), and the caller must enable `V`'s features.
+/// As for [`BlockKernel`](super::BlockKernel), and the caller must enable `V`'s features.
 #[inline(always)]
-pub(crate) unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>(
+pub(crate) unsafe fn block<V: F32Vector, const MR: usize, const NV: usize>(block: &TileBlock) {
+    // SAFETY: forwarded contract.
+    unsafe { for_each_tile(block, MR, NV * V::LANES, &RegisterTile::<V, MR, NV>(std::marker::PhantomData)) }
+}
+
+/// The [`TileKernel`] of the `MR x (NV * LANES)` microkernel.
+struct RegisterTile<V, const MR: usize, const NV: usize>(std::marker::PhantomData<V>);
+
+impl<V: F32Vector, const MR: usize, const NV: usize> TileKernel for RegisterTile<V, MR, NV> {
+    #[inline(always)]
+    unsafe fn tile(&self, kc: usize, a: *const f32, b: *const f32, b_step: usize, out: &TileOut) {
+        // SAFETY: forwarded contract (each kernel covers the tile); the block kernel this inlines into
+        // enables `V`'s features.
+        unsafe {
+            if out.rows == 1 {
+                // A single row (a matrix-vector product, or M's last row): 1 / MR of the FMAs.
+                microkernel::<V, MR, NV, 1, NV>(kc, a, b, b_step, out)
+            } else if out.cols <= V::LANES {
+                // N's last columns within one vector (7x7 images: N = 49 ends in one column).
+                microkernel::<V, MR, NV, MR, 1>(kc, a, b, b_step, out)
+            } else {
+                microkernel::<V, MR, NV, MR, NV>(kc, a, b, b_step, out)
+            }
+        }
+    }
+}
+
+/// One tile of `ROWS x (VECS * LANES)` inside the `MR x (NV * LANES)` register tile (a narrower tile for
+/// the last rows or columns of C, so their padding costs no FMAs): `kc` steps of the A panel `a` (MR values
+/// a step) times the B panel `b` (NV * LANES values a step, steps `b_step` apart), stored through `out`.
+///
+/// # Safety
+/// The panels must hold `kc` steps, `out` must describe a valid tile of at most `ROWS x (VECS * LANES)`,
+/// and the caller must enable `V`'s features.
+#[inline(always)]
+unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS: usize, const VECS: usize>(
     kc: usize,
     a: *const f32,
     b: *const f32,
+    b_step: usize,
     out: &TileOut,
 ) {
-    let nr = NV * V::LANES;
-    // C is stored (and, after the first K block, loaded) once the K loop is done; start fetching its lines
-    // now so the loop hides the misses (C tiles rarely stay cached between K blocks).
-    for i in 0..out.rows {
-        let row = out.c.wrapping_add(i * out.ldc);
-        // SAFETY: prefetches do not access memory.
-        unsafe {
-            V::prefetch(row);
-            V::prefetch(row.wrapping_add(out.cols - 1));
+    const { assert!(ROWS <= MR && VECS <= NV) };
+    let (nr, cols) = (NV * V::LANES, VECS * V::LANES);
+    // C is stored (and, after the first K block, loaded) once the K loop is done, and rarely stays cached
+    // between K blocks: fetch its lines ahead. A long K loop fetches the tile's own lines
+    // `C_PREFETCH_STEPS` before its end (earlier, the B panel streaming through L1 would evict them); a
+    // short one fetches the next tile's at its start, a whole tile ahead (the first tile of a block, its own).
+    let prefetch_c = |origin: *const f32| {
+        for i in 0..MR {
+            let row = origin.wrapping_add(i * out.ldc);
+            // SAFETY: prefetches do not access memory.
+            unsafe {
+                V::prefetch(row);
+                V::prefetch(row.wrapping_add(nr - 1));
+            }
         }
+    };
+    let split = kc.saturating_sub(C_PREFETCH_STEPS);
+    if split < C_PREFETCH_STEPS {
+        prefetch_c(if out.next.is_null() { out.c.cast_const() } else { out.next });
     }
-    // SAFETY: the caller provides `kc` steps of MR (A) and NR (B) values and the features `V` needs.
+    // SAFETY: the caller provides `kc` steps of MR (A) and NR (B, `b_step` apart) values and the features `V`
+    // needs.
     let acc = unsafe {
-        let mut acc = [[V::zero(); NV]; MR];
-        for p in 0..kc {
-            let (a_p, b_p) = (a.add(p * MR), b.add(p * nr));
-            let mut b_v = [V::zero(); NV];
+        let mut acc = [[V::zero(); VECS]; ROWS];
+        if split >= C_PREFETCH_STEPS {
+            steps::<V, MR, ROWS, VECS>(&mut acc, 0..split, a, b, b_step);
+            prefetch_c(out.c.cast_const());
+            steps::<V, MR, ROWS, VECS>(&mut acc, split..kc, a, b, b_step);
+        } else {
+            steps::<V, MR, ROWS, VECS>(&mut acc, 0..kc, a, b, b_step);
+        }
+        acc
+    };
+    if out.rows == ROWS && out.cols == cols {
+        // SAFETY: a full tile: `out` covers ROWS x cols. Constant bounds let every check below fold away.
+        unsafe { store::<V, ROWS, VECS>(acc, out, ROWS, cols) }
+    } else {
+        // SAFETY: `out` covers its partial tile.
+        unsafe { store::<V, ROWS, VECS>(acc, out, out.rows, out.cols) }
+    }
+}
+
+/// K steps before the end of a long K loop at which a tile prefetches its C lines.
+const C_PREFETCH_STEPS: usize = 48;
+
+/// `acc += A_panel[steps] * B_panel[steps]` for the `ROWS x VECS` accumulators (A steps MR apart, B steps
+/// `b_step` apart).
+///
+/// # Safety
+/// The panels must hold the steps; the caller must enable `V`'s features.
+#[inline(always)]
+unsafe fn steps<V: F32Vector, const MR: usize, const ROWS: usize, const VECS: usize>(
+    acc: &mut [[V; VECS]; ROWS],
+    steps: std::ops::Range<usize>,
+    a: *const f32,
+    b: *const f32,
+    b_step: usize,
+) {
+    // SAFETY: by the contract.
+    unsafe {
+        for p in steps {
+            let (a_p, b_p) = (a.add(p * MR), b.add(p * b_step));
+            let mut b_v = [V::zero(); VECS];
             for (j, b_j) in b_v.iter_mut().enumerate() {
                 *b_j = V::load(b_p.add(j * V::LANES));
             }
@@ -64,82 +169,107 @@ pub(crate) unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize>
                 }
             }
         }
-        acc
-    };
-    if out.rows == MR && out.cols == nr {
-        // SAFETY: a full tile: `out` covers MR x NR.
-        unsafe { store_full_tile::<V, MR, NV>(&acc, out) }
-    } else {
-        const { assert!(MR * NV * V::LANES <= MAX_TILE) };
-        let mut tile = [0f32; MAX_TILE];
-        // SAFETY: `tile` holds the MR x NR accumulators (asserted above) and `out` covers its partial tile.
-        unsafe {
-            for (i, acc_i) in acc.iter().enumerate() {
-                for (j, v) in acc_i.iter().enumerate() {
-                    v.store(tile.as_mut_ptr().add(i * nr + j * V::LANES));
-                }
+    }
+}
+
+/// `acc[i][j] = f(i, j, acc[i][j])` for the vectors holding the `rows x cols` corner of a tile. Generic over
+/// `f` and inlined, so with the tile's constant shape it unrolls into straight-line register code.
+#[inline(always)]
+fn for_each_vector<V: F32Vector, const MR: usize, const NV: usize>(
+    acc: &mut [[V; NV]; MR],
+    rows: usize,
+    cols: usize,
+    f: impl Fn(usize, usize, V) -> V,
+) {
+    for (i, acc_i) in acc.iter_mut().enumerate().take(rows) {
+        for (j, acc_ij) in acc_i.iter_mut().enumerate() {
+            if j * V::LANES < cols {
+                *acc_ij = f(i, j, *acc_ij);
             }
-            store_tile(&tile, nr, out);
         }
     }
 }
 
-/// Stores a full tile, with the epilogue on registers, then the transcendental activation per row.
+/// Stores the `rows x cols` corner of a tile of accumulators through `out`: C added (after the first K
+/// block), then the epilogue, one pass over all the registers per operation with its branch hoisted out of
+/// the pass (so the accumulators stay in registers), then the stores, then the transcendental activation
+/// per stored row. Vectors past `cols` are loaded and stored partially; rows past `rows` are not touched.
 ///
 /// # Safety
-/// `out` must cover `MR x NV * LANES` values; `V`'s features must be enabled.
+/// `out` must cover `rows x cols` values (`rows <= MR`, `cols <= NV * LANES`); `V`'s features must be
+/// enabled.
 #[inline(always)]
-unsafe fn store_full_tile<V: F32Vector, const MR: usize, const NV: usize>(acc: &[[V; NV]; MR], out: &TileOut) {
-    // SAFETY: every access is inside the tile the caller vouched for.
+unsafe fn store<V: F32Vector, const MR: usize, const NV: usize>(
+    mut acc: [[V; NV]; MR],
+    out: &TileOut,
+    rows: usize,
+    cols: usize,
+) {
+    // Lanes of vector `j` inside the tile's columns.
+    let lanes = |j: usize| cols.saturating_sub(j * V::LANES).min(V::LANES);
+    // Loads the `lanes(j)` values at `at`, zero in the other lanes.
+    let load = |at: *const f32, j: usize| {
+        // SAFETY: the callers read inside the tile.
+        unsafe { if lanes(j) == V::LANES { V::load(at) } else { V::load_partial(at, lanes(j)) } }
+    };
+    // SAFETY (the block): every access is inside the tile the caller vouched for: row i < rows, the
+    // `lanes(j)` columns of vector j.
     unsafe {
-        for (i, acc_i) in acc.iter().enumerate() {
+        if out.accumulate {
+            for_each_vector(&mut acc, rows, cols, |i, j, v| v.add(load(out.c.add(i * out.ldc + j * V::LANES), j)));
+        }
+        if let Some(e) = &out.epilogue {
+            if e.alpha != 1.0 {
+                let alpha = V::splat(e.alpha);
+                for_each_vector(&mut acc, rows, cols, |_, _, v| v.mul(alpha));
+            }
+            match e.bias {
+                TileBias::None => {}
+                TileBias::PerRow(bias) => {
+                    for_each_vector(&mut acc, rows, cols, |i, _, v| v.add(V::splat(*bias.add(i))))
+                }
+                TileBias::PerCol(bias) => {
+                    for_each_vector(&mut acc, rows, cols, |_, j, v| v.add(load(bias.add(j * V::LANES), j)))
+                }
+            }
+            if !e.residual.is_null() {
+                let residual = e.residual;
+                for_each_vector(&mut acc, rows, cols, |i, j, v| {
+                    v.add(load(residual.add(i * e.residual_stride + j * V::LANES), j))
+                });
+            }
+            let zero = V::zero();
+            match e.activation {
+                Activation::Relu => for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(zero)),
+                Activation::Clip { lo, hi } => {
+                    let (lo, hi) = (V::splat(lo), V::splat(hi));
+                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(lo).min(hi));
+                }
+                Activation::LeakyRelu { alpha } => {
+                    let alpha = V::splat(alpha);
+                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(zero).add(v.min(zero).mul(alpha)));
+                }
+                Activation::HardSwish => {
+                    let (three, six, sixth) = (V::splat(3.0), V::splat(6.0), V::splat(1.0 / 6.0));
+                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.mul(v.add(three).max(zero).min(six).mul(sixth)));
+                }
+                Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {}
+            }
+        }
+        for (i, acc_i) in acc.iter().enumerate().take(rows) {
             let c_i = out.c.add(i * out.ldc);
-            for (j, &acc_ij) in acc_i.iter().enumerate() {
-                let c_ij = c_i.add(j * V::LANES);
-                let mut v = acc_ij;
-                if out.accumulate {
-                    v = v.add(V::load(c_ij));
+            for (j, v) in acc_i.iter().enumerate() {
+                match lanes(j) {
+                    0 => {}
+                    n if n == V::LANES => v.store(c_i.add(j * V::LANES)),
+                    n => v.store_partial(c_i.add(j * V::LANES), n),
                 }
-                if let Some(e) = &out.epilogue {
-                    v = vector_epilogue(e, v, i, j * V::LANES);
-                }
-                v.store(c_ij);
             }
             if let Some(e) = &out.epilogue
                 && e.activation.is_transcendental()
             {
-                activate_row(std::slice::from_raw_parts_mut(c_i, NV * V::LANES), e.activation);
+                activate_row(std::slice::from_raw_parts_mut(c_i, cols), e.activation);
             }
-        }
-    }
-}
-
-/// `act(alpha * v + bias + residual)` for the vector at row `i`, column `j` of a tile, transcendental
-/// activations excepted (they are applied after the store). Matches [`Activation::apply`] operation by
-/// operation.
-///
-/// # Safety
-/// The vector must lie inside the tile `e` describes; `V`'s features must be enabled.
-#[inline(always)]
-unsafe fn vector_epilogue<V: F32Vector>(e: &TileEpilogue, v: V, i: usize, j: usize) -> V {
-    // SAFETY: the bias and residual reads are inside the tile.
-    unsafe {
-        let mut v = v.mul(V::splat(e.alpha));
-        match e.bias {
-            TileBias::None => {}
-            TileBias::PerRow(bias) => v = v.add(V::splat(*bias.add(i))),
-            TileBias::PerCol(bias) => v = v.add(V::load(bias.add(j))),
-        }
-        if !e.residual.is_null() {
-            v = v.add(V::load(e.residual.add(i * e.residual_stride + j)));
-        }
-        let zero = V::zero();
-        match e.activation {
-            Activation::Relu => v.max(zero),
-            Activation::Clip { lo, hi } => v.max(V::splat(lo)).min(V::splat(hi)),
-            Activation::LeakyRelu { alpha } => v.max(zero).add(v.min(zero).mul(V::splat(alpha))),
-            Activation::HardSwish => v.mul(v.add(V::splat(3.0)).max(zero).min(V::splat(6.0)).mul(V::splat(1.0 / 6.0))),
-            Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => v,
         }
     }
 }
