@@ -13,7 +13,7 @@
 
 use super::Lowering;
 use super::conv::Window;
-use super::linalg::{Run, axpy};
+use super::linalg::{Run, update};
 use super::movement::narrow_index_table;
 use super::reduce::{Rows, broadcast_strides, fill, flat, for_span, row_major};
 use msc_ir::{ElementType, MemRefType, Value};
@@ -342,8 +342,8 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
                 let src = kb.mul_const(tap.kernel, in_plane as i64);
                 let src = kb.add_index(src, col_base);
                 let src = kb.add_index(src, tap.in_row);
-                let one = kb.constant(1.0, ElementType::F32);
-                axpy(kb, one, Run { buf: cb, base: src, stride: 1 }, Run { buf: sum, base: dst, stride: 1 }, tap.range);
+                let (x, y) = (Run { buf: cb, base: src, stride: 1 }, Run { buf: sum, base: dst, stride: 1 });
+                update(kb, x, y, tap.range, |kb, acc, v| kb.add(acc, v));
             });
             if phased {
                 let (z, order) = (kf.buffers[2], kf.buffers[3]);

@@ -1,5 +1,5 @@
-//! Lowerings of the `nn` linalg ops (`nn.matmul`, `nn.gemm`) to kernels, and [`axpy`], the inner
-//! loop they share with the convolutions.
+//! Lowerings of the `nn` linalg ops (`nn.matmul`, `nn.gemm`) to kernels, and [`update`] / [`axpy`],
+//! the inner loops they share with the convolutions and pooling.
 //!
 //! Products run as `for i { y[i, :] = 0; for k { y[i, :] += a[i, k] * b[k, :] } }`, the unit-stride
 //! loop over the output row innermost, one tile per group of output rows. Float products accumulate
@@ -21,9 +21,15 @@ pub(super) struct Run {
     pub stride: i64,
 }
 
-/// `y[j] += a * x[j]` for `j` in `lo..hi` (constant bounds): the innermost loop of the products
-/// and convolutions.
-pub(super) fn axpy(kb: &mut KernelBuilder<'_>, a: Value, x: Run, y: Run, (lo, hi): (i64, i64)) {
+/// `y[j] = combine(y[j], x[j])` for `j` in `lo..hi` (constant bounds): the elementwise update the
+/// products, convolutions and pooling windows accumulate with.
+pub(super) fn update(
+    kb: &mut KernelBuilder<'_>,
+    x: Run,
+    y: Run,
+    (lo, hi): (i64, i64),
+    combine: impl Fn(&mut KernelBuilder<'_>, Value, Value) -> Value,
+) {
     if lo >= hi {
         return;
     }
@@ -32,9 +38,17 @@ pub(super) fn axpy(kb: &mut KernelBuilder<'_>, a: Value, x: Run, y: Run, (lo, hi
         let yi = offset(kb, y.base, j, y.stride);
         let v = kb.load(x.buf, &[xi]);
         let acc = kb.load(y.buf, &[yi]);
+        let combined = combine(kb, acc, v);
+        kb.store(combined, y.buf, &[yi]);
+    });
+}
+
+/// `y[j] += a * x[j]` for `j` in `lo..hi` (constant bounds): the innermost loop of the products
+/// and convolutions.
+pub(super) fn axpy(kb: &mut KernelBuilder<'_>, a: Value, x: Run, y: Run, range: (i64, i64)) {
+    update(kb, x, y, range, |kb, acc, v| {
         let p = kb.mul(a, v);
-        let s = kb.add(acc, p);
-        kb.store(s, y.buf, &[yi]);
+        kb.add(acc, p)
     });
 }
 

@@ -6,7 +6,7 @@
 //! compile-time table of window sizes (padding counted or not by `count_include_pad`).
 
 use super::conv::Window;
-use super::linalg::Run;
+use super::linalg::{Run, update};
 use super::reduce::{Kind, Rows, fill, flat, flat_operand, for_span, offset, reduce_kind};
 use super::{LowerFn, Lowering};
 use msc_ir::{DenseAttr, ElementType, MemRefType, TensorType, Value};
@@ -297,35 +297,25 @@ fn max_pool_values(l: &mut Lowering<'_>, p: &Pooling) -> Result<Vec<Value>, Stri
         let x_plane = kb.mul_const(plane, p.in_plane as i64);
         outer.taps(kb, coords, &mut |kb, tap| {
             let x_row = kb.add_index(x_plane, tap.in_row);
-            max_into(
+            update(
                 kb,
                 Run { buf: xb, base: x_row, stride: tap.input.0 },
                 Run { buf: sb, base: s_row, stride: 1 },
                 tap.range,
+                |kb, best, v| kb.max(best, v),
             );
         });
         fill(kb, yb, y_row, p.window.out_row(), lowest);
         inner.taps(kb, &[], &mut |kb, tap| {
             let s_base = kb.add_const(s_row, tap.input.1);
-            max_into(
+            update(
                 kb,
                 Run { buf: sb, base: s_base, stride: tap.input.0 },
                 Run { buf: yb, base: y_row, stride: 1 },
                 tap.range,
+                |kb, best, v| kb.max(best, v),
             );
         });
     });
     Ok(vec![out, unused_indices])
-}
-
-/// `y[j] = max(y[j], x[j])` for `j` in `lo..hi`, with `maximumf`.
-fn max_into(kb: &mut KernelBuilder<'_>, x: Run, y: Run, (lo, hi): (i64, i64)) {
-    for_span(kb, lo, hi, |kb, j| {
-        let xi = offset(kb, x.base, j, x.stride);
-        let yi = offset(kb, y.base, j, y.stride);
-        let v = kb.load(x.buf, &[xi]);
-        let best = kb.load(y.buf, &[yi]);
-        let m = kb.max(best, v);
-        kb.store(m, y.buf, &[yi]);
-    });
 }

@@ -10,7 +10,7 @@
 //! transposes, four positions per step with the 3x3 weights kept in registers) when the host has them, else as
 //! portable code; lanes past the last channel repeat it and are never stored.
 
-use super::{BoundDepthwise, SCRATCH};
+use super::{BoundDepthwise, SCRATCH, Sizes};
 use crate::gemm::{Activation, activate_row};
 
 /// Output channels per tile, one per lane.
@@ -133,12 +133,14 @@ impl Layout {
 unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &Layout, scratch: &mut [f32]) {
     let call = bound.call;
     let c = &call.conv;
-    let [height, width] = [c.height, c.width].map(|v| v as usize);
-    let [kh, kw] = c.kernel.map(|v| v as usize);
-    let [sh, sw] = c.stride.map(|v| v as usize);
-    let [dh, dw] = c.dilation.map(|v| v as usize);
-    let [pad_top, pad_left] = c.pad.map(|v| v as usize);
-    let [out_h, out_w] = c.out.map(|v| v as usize);
+    let Sizes {
+        input: [height, width],
+        kernel: [kh, kw],
+        stride: [sh, sw],
+        dilation: [dh, dw],
+        pad: [pad_top, pad_left],
+        out: [out_h, out_w],
+    } = Sizes::of(c);
     let (channels, multiplier, out_channels) = (c.channels as usize, call.multiplier as usize, bound.out_channels);
     let (group_plane, band) = (tile / bound.bands, tile % bound.bands);
     let (image, group) = (group_plane / bound.channel_tiles, group_plane % bound.channel_tiles);

@@ -337,12 +337,14 @@ impl<'a> BoundDepthwise<'a> {
     ) {
         let call = self.call;
         let c = &call.conv;
-        let [height, width] = [c.height, c.width].map(|v| v as usize);
-        let [kh, kw] = c.kernel.map(|v| v as usize);
-        let [sh, sw] = c.stride.map(|v| v as usize);
-        let [dh, dw] = c.dilation.map(|v| v as usize);
-        let [pad_top, pad_left] = c.pad.map(|v| v as usize);
-        let [out_h, out_w] = c.out.map(|v| v as usize);
+        let Sizes {
+            input: [height, width],
+            kernel: [kh, kw],
+            stride: [sh, sw],
+            dilation: [dh, dw],
+            pad: [pad_top, pad_left],
+            out: [out_h, out_w],
+        } = Sizes::of(c);
         let (plane, band) = (tile / self.bands, tile % self.bands);
         let (image, out_channel) = (plane / self.out_channels, plane % self.out_channels);
         let channel = out_channel / call.multiplier as usize;
@@ -410,6 +412,32 @@ impl<'a> BoundDepthwise<'a> {
             // SAFETY: the residual row is as long as the output row.
             let residual = residual.map(|r| unsafe { std::slice::from_raw_parts(r.add(oy * out_w), out_w) });
             finish(acc, out, Epilogue { alpha: call.alpha, bias, residual, activation: call.activation });
+        }
+    }
+}
+
+/// A geometry's sizes as `usize`s, for the tile loops (the load-time check bounds them by the buffers).
+pub(crate) struct Sizes {
+    /// Input height and width.
+    pub input: [usize; 2],
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    pub dilation: [usize; 2],
+    /// Top and left.
+    pub pad: [usize; 2],
+    pub out: [usize; 2],
+}
+
+impl Sizes {
+    pub(crate) fn of(c: &Conv2d) -> Sizes {
+        let size = |v: [u64; 2]| v.map(|v| v as usize);
+        Sizes {
+            input: size([c.height, c.width]),
+            kernel: size(c.kernel),
+            stride: size(c.stride),
+            dilation: size(c.dilation),
+            pad: size(c.pad),
+            out: size(c.out),
         }
     }
 }
