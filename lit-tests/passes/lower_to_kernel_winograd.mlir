@@ -3,7 +3,8 @@
 // Tests that a 3x3 stride-1 conv with constant weights becomes Winograd F(4x4, 3x3): the input padded to
 // the tile grid (5x6 output: 2x2 tiles, a 10x10 padded plane), the input transform storing each of the
 // 36 positions through its own view of V, one kernel.gemm batched over the positions with the
-// transformed weights as a 36x3x2 constant A, and the output transform with the bias.
+// transformed weights as a 36x3x2 constant A, the output transform storing each of the 16 cells through
+// its own view of Z, and the scatter of the cells into the output with the bias.
 "builtin.module"() ({
   "func.func"() ({
   ^bb0(%x: tensor<1x2x5x6xf32>, %b: tensor<3xf32>):
@@ -15,6 +16,7 @@
 // CHECK: sym_name = "winograd_pad_0"
 // CHECK: sym_name = "winograd_input_1"
 // CHECK: sym_name = "winograd_output_2"
+// CHECK: sym_name = "winograd_scatter_3"
 // CHECK: %[[U:.*]] = "kernel.constant"() {value = dense_resource<__elided__> : tensor<36x3x2xf32>} : () -> memref<36x3x2xf32>
 // CHECK: %[[P:.*]] = "memref.alloc"() : () -> memref<200xf32>
 // CHECK: "kernel.launch"(%{{.*}}, %[[P]]) {callee = @winograd_pad_0, op_type = "nn.conv", tiles = 1}
@@ -24,7 +26,9 @@
 // CHECK: %[[M:.*]] = "memref.alloc"() : () -> memref<432xf32>
 // CHECK: %[[UF:.*]] = "kernel.view"(%[[U]])
 // CHECK: "kernel.gemm"(%[[UF]], %[[V]], %[[M]]) {a = "strided 2 1", b = "strided 4 1", batch = [36, 6, 8, 12, 0, 0], k = 2, ldc = 4, m = 3, n = 4}
-// CHECK: "kernel.launch"(%[[M]], %{{.*}}, %arg1) {callee = @winograd_output_2, op_type = "nn.conv", tiles = 1}
+// CHECK: %[[Z:.*]] = "memref.alloc"() : () -> memref<192xf32>
+// CHECK: "kernel.launch"(%[[M]], %{{.*}}) {callee = @winograd_output_2, op_type = "nn.conv", tiles = 1}
+// CHECK: "kernel.launch"(%[[Z]], %{{.*}}, %arg1) {callee = @winograd_scatter_3, op_type = "nn.conv", tiles = 1}
 
 // -----
 

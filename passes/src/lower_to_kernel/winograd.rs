@@ -340,15 +340,68 @@ fn input_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, padded: Valu
     });
 }
 
-/// `y = epilogue(Aᵀ M A + bias)` per tile and output channel: one tile per (image, filter), the full tiles
-/// in loops, the partial last column and row with only their cells inside the output.
+/// `Z[cell][f][t] = (Aᵀ M A)[cell]` for every tile `t` of filter `f`, all 16 cells even in partial tiles: one
+/// tile per (image, filter, tile row), a loop over the tiles of the row loading and storing at consecutive `t`,
+/// each cell its own buffer (a view of `Z`), so the loop vectorizes like the input transform's.
+fn output_cells(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: Value) -> Value {
+    let (k, t, [th, tw]) = (conv.filters, conv.all_tiles(), conv.tiles);
+    let cells = (M * M) as u64;
+    let z = l.alloc(MemRefType::new(vec![cells * k * t], ElementType::F32));
+    let mut buffers = vec![products];
+    for cell in 0..cells {
+        buffers.push(l.view(z, MemRefType::new(vec![k * t], ElementType::F32), cell * k * t * 4));
+    }
+    let rows = Rows::new(conv.images * k * th, tw * (N * N * 8) as u64);
+    l.launch("winograd_output", &buffers, rows.tiles(), |kb, kf| {
+        let mb = kf.buffers[0];
+        rows.for_each(kb, kf, |kb, r| {
+            let [image, filter, ty] = kb.delinearize(r, &[conv.images, k, th])[..] else {
+                unreachable!("three coordinates")
+            };
+            // The tile row's first column of M and Z: filter·t + (image·th + ty)·tw.
+            let row = kb.mul_const(image, th as i64);
+            let row = kb.add_index(row, ty);
+            let row = kb.mul_const(row, tw as i64);
+            let column = kb.mul_const(filter, t as i64);
+            let column = kb.add_index(column, row);
+            let (lo, hi) = (kb.index(0), kb.index(tw as i64));
+            kb.for_range(lo, hi, |kb, tx| {
+                let at = kb.add_index(column, tx);
+                let mv: Vec<Value> = (0..N * N)
+                    .map(|p| {
+                        let i = kb.add_const(at, (p as u64 * k * t) as i64);
+                        kb.load(mb, &[i])
+                    })
+                    .collect();
+                let mut rows_at_m = vec![Vec::new(); M];
+                for j in 0..N {
+                    let col: Vec<Value> = (0..N).map(|i| mv[i * N + j]).collect();
+                    for (i, value) in apply(kb, &m.at, &col).into_iter().enumerate() {
+                        rows_at_m[i].push(value);
+                    }
+                }
+                for (i, row) in rows_at_m.iter().enumerate() {
+                    for (j, value) in apply(kb, &m.at, row).into_iter().enumerate() {
+                        kb.store(value, kf.buffers[1 + i * M + j], &[at]);
+                    }
+                }
+            });
+        });
+    });
+    z
+}
+
+/// `y = epilogue(Aᵀ M A + bias)`: [`output_cells`] computes the cells, then one tile per (image, filter)
+/// scatters them into the output (their stores are 4 apart, which no vector loop takes) with the bias and
+/// the fused epilogue, the partial last column and row with only their cells inside the output.
 fn output_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: Value) -> Result<Vec<Value>, String> {
+    let z = output_cells(l, conv, m, products);
     let out = l.result(0);
     let ys = l.result_type(0).shape;
     let epilogue =
         if l.op().name() == "nn.fused_conv" { Some(Epilogue::read(l, &ys)?) } else { None }.filter(|e| !e.is_empty());
     let yf = flat(l, out);
-    let mut buffers = vec![products, yf];
+    let mut buffers = vec![z, yf];
     let bias = l.named("b").map(|b| {
         buffers.push(b);
         buffers.len() - 1
@@ -359,9 +412,9 @@ fn output_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: V
     }
     let (k, t, [th, tw], [oh, ow]) = (conv.filters, conv.all_tiles(), conv.tiles, conv.output);
     let out_strides = [(k * oh * ow) as i64, (oh * ow) as i64, ow as i64, 1];
-    let rows = Rows::new(conv.images * k, th * tw * (N * N * 8) as u64);
-    l.launch("winograd_output", &buffers, rows.tiles(), |kb, kf| {
-        let (mb, yb) = (kf.buffers[0], kf.buffers[1]);
+    let rows = Rows::new(conv.images * k, oh * ow * 4);
+    l.launch("winograd_scatter", &buffers, rows.tiles(), |kb, kf| {
+        let (zb, yb) = (kf.buffers[0], kf.buffers[1]);
         rows.for_each(kb, kf, |kb, r| {
             let [image, filter] = kb.delinearize(r, &[conv.images, k])[..] else { unreachable!("two coordinates") };
             let bias = bias.map(|p| kb.load(kf.buffers[p], &[filter]));
@@ -373,27 +426,14 @@ fn output_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: V
                 let at = kb.mul_const(ty, tw as i64);
                 let at = kb.add_index(at, tx);
                 let at = kb.add_index(column, at);
-                let mv: Vec<Value> = (0..N * N)
-                    .map(|p| {
-                        let base = kb.index(((p as u64) * k * t) as i64);
-                        let i = kb.add_index(base, at);
-                        kb.load(mb, &[i])
-                    })
-                    .collect();
-                let mut rows_at_m = vec![Vec::new(); height];
-                for j in 0..N {
-                    let col: Vec<Value> = (0..N).map(|i| mv[i * N + j]).collect();
-                    for (i, value) in apply(kb, &m.at[..height], &col).into_iter().enumerate() {
-                        rows_at_m[i].push(value);
-                    }
-                }
                 let oy0 = kb.mul_const(ty, M as i64);
                 let ox0 = kb.mul_const(tx, M as i64);
-                for (i, row) in rows_at_m.iter().enumerate() {
+                for i in 0..height {
                     let oy = kb.add_const(oy0, i as i64);
-                    for (j, value) in apply(kb, &m.at[..width], row).into_iter().enumerate() {
+                    for j in 0..width {
+                        let cell = kb.add_const(at, ((i * M + j) as u64 * k * t) as i64);
+                        let mut value = kb.load(zb, &[cell]);
                         let ox = kb.add_const(ox0, j as i64);
-                        let mut value = value;
                         if let Some(b) = bias {
                             value = kb.add(value, b);
                         }
