@@ -281,6 +281,19 @@ fn apply(kb: &mut KernelBuilder<'_>, rows: &[[f64; N]], values: &[Value]) -> Vec
     rows.iter().map(|row| combine(kb, row, values)).collect()
 }
 
+/// `mat · d · matᵀ` for the row-major `N x N` window `d`, as rows: `mat · d` one column at a time, then each
+/// of its rows times `matᵀ`.
+fn sandwich(kb: &mut KernelBuilder<'_>, mat: &[[f64; N]], d: &[Value]) -> Vec<Vec<Value>> {
+    let mut mat_d = vec![Vec::new(); mat.len()];
+    for j in 0..N {
+        let col: Vec<Value> = (0..N).map(|i| d[i * N + j]).collect();
+        for (i, value) in apply(kb, mat, &col).into_iter().enumerate() {
+            mat_d[i].push(value);
+        }
+    }
+    mat_d.iter().map(|row| apply(kb, mat, row)).collect()
+}
+
 /// `V[p][c][t] = (Bᵀ d B)[p]` for the 6x6 window `d` of tile `t` in channel `c`: one tile per (image,
 /// channel, tile row), a loop over the tiles of the row storing at consecutive `t`; each position `p` is
 /// its own buffer (a view of `V`), so every store has its own buffer and the loop vectorizes.
@@ -321,17 +334,9 @@ fn input_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, padded: Valu
                         kb.load(xb, &[at])
                     })
                     .collect();
-                // Bᵀ d, one column at a time, then (Bᵀ d) B one row at a time: (Bᵀ d B)ᵀ rows are Bᵀ (Bᵀ d)ᵀ.
-                let mut rows_bt_d = vec![Vec::new(); N];
-                for j in 0..N {
-                    let col: Vec<Value> = (0..N).map(|i| d[i * N + j]).collect();
-                    for (i, value) in apply(kb, &m.bt, &col).into_iter().enumerate() {
-                        rows_bt_d[i].push(value);
-                    }
-                }
                 let out = kb.add_index(column, tx);
-                for (a, row) in rows_bt_d.iter().enumerate() {
-                    for (b, value) in apply(kb, &m.bt, row).into_iter().enumerate() {
+                for (a, row) in sandwich(kb, &m.bt, &d).into_iter().enumerate() {
+                    for (b, value) in row.into_iter().enumerate() {
                         kb.store(value, kf.buffers[1 + a * N + b], &[out]);
                     }
                 }
@@ -373,15 +378,8 @@ fn output_cells(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: Value
                         kb.load(mb, &[i])
                     })
                     .collect();
-                let mut rows_at_m = vec![Vec::new(); M];
-                for j in 0..N {
-                    let col: Vec<Value> = (0..N).map(|i| mv[i * N + j]).collect();
-                    for (i, value) in apply(kb, &m.at, &col).into_iter().enumerate() {
-                        rows_at_m[i].push(value);
-                    }
-                }
-                for (i, row) in rows_at_m.iter().enumerate() {
-                    for (j, value) in apply(kb, &m.at, row).into_iter().enumerate() {
+                for (i, row) in sandwich(kb, &m.at, &mv).into_iter().enumerate() {
+                    for (j, value) in row.into_iter().enumerate() {
                         kb.store(value, kf.buffers[1 + i * M + j], &[at]);
                     }
                 }
