@@ -289,6 +289,7 @@ fn max_pool_values(l: &mut Lowering<'_>, p: &Pooling) -> Result<Vec<Value>, Stri
     let unused_indices = l.result(1);
     let scratch = l.alloc(MemRefType::new(vec![p.rows.rows * width], p.element));
     let e = p.element;
+    let max = |kb: &mut KernelBuilder<'_>, best, v| kb.max(best, v);
     p.launch(l, "max_pool", &[x, y, scratch], |kb, bufs, (r, plane, coords), y_row| {
         let (xb, yb, sb) = (bufs[0], bufs[1], bufs[2]);
         let lowest = kb.constant(f64::NEG_INFINITY, e);
@@ -302,7 +303,7 @@ fn max_pool_values(l: &mut Lowering<'_>, p: &Pooling) -> Result<Vec<Value>, Stri
                 Run { buf: xb, base: x_row, stride: tap.input.0 },
                 Run { buf: sb, base: s_row, stride: 1 },
                 tap.range,
-                |kb, best, v| kb.max(best, v),
+                max,
             );
         });
         fill(kb, yb, y_row, p.window.out_row(), lowest);
@@ -313,7 +314,7 @@ fn max_pool_values(l: &mut Lowering<'_>, p: &Pooling) -> Result<Vec<Value>, Stri
                 Run { buf: sb, base: s_base, stride: tap.input.0 },
                 Run { buf: yb, base: y_row, stride: 1 },
                 tap.range,
-                |kb, best, v| kb.max(best, v),
+                max,
             );
         });
     });

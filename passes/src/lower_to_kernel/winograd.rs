@@ -294,6 +294,23 @@ fn sandwich(kb: &mut KernelBuilder<'_>, mat: &[[f64; N]], d: &[Value]) -> Vec<Ve
     mat_d.iter().map(|row| apply(kb, mat, row)).collect()
 }
 
+/// `count` consecutive views of `len` f32 values each over `buffer`: one buffer per transform position, so
+/// every store of a transform kernel has its own buffer and its tile loop vectorizes.
+fn position_views(l: &mut Lowering<'_>, buffer: Value, count: u64, len: u64) -> Vec<Value> {
+    (0..count).map(|p| l.view(buffer, MemRefType::new(vec![len], ElementType::F32), p * len * 4)).collect()
+}
+
+/// The first column of tile row `ty` of `image` in plane `plane` (a channel of V or a filter of M and Z):
+/// `plane·tiles + (image·th + ty)·tw`.
+fn tile_row_start(kb: &mut KernelBuilder<'_>, conv: &Conv, plane: Value, image: Value, ty: Value) -> Value {
+    let [th, tw] = conv.tiles;
+    let row = kb.mul_const(image, th as i64);
+    let row = kb.add_index(row, ty);
+    let row = kb.mul_const(row, tw as i64);
+    let start = kb.mul_const(plane, conv.all_tiles() as i64);
+    kb.add_index(start, row)
+}
+
 /// `V[p][c][t] = (Bᵀ d B)[p]` for the 6x6 window `d` of tile `t` in channel `c`: one tile per (image,
 /// channel, tile row), a loop over the tiles of the row storing at consecutive `t`; each position `p` is
 /// its own buffer (a view of `V`), so every store has its own buffer and the loop vectorizes.
@@ -301,10 +318,7 @@ fn input_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, padded: Valu
     let [hp, wp] = conv.padded();
     let (c, t, [th, tw]) = (conv.channels, conv.all_tiles(), conv.tiles);
     let mut buffers = vec![padded];
-    for p in 0..(N * N) as u64 {
-        let slice = MemRefType::new(vec![c * t], ElementType::F32);
-        buffers.push(l.view(v, slice, p * c * t * 4));
-    }
+    buffers.extend(position_views(l, v, (N * N) as u64, c * t));
     let rows = Rows::new(conv.images * c * th, tw * (N * N * 8) as u64);
     l.launch("winograd_input", &buffers, rows.tiles(), |kb, kf| {
         let xb = kf.buffers[0];
@@ -319,11 +333,7 @@ fn input_transform(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, padded: Valu
             let row = kb.mul_const(ty, M as i64);
             let top = kb.add_index(top, row);
             let top = kb.mul_const(top, wp as i64);
-            let first = kb.mul_const(image, (th * tw) as i64);
-            let row = kb.mul_const(ty, tw as i64);
-            let first = kb.add_index(first, row);
-            let column = kb.mul_const(channel, t as i64);
-            let column = kb.add_index(column, first);
+            let column = tile_row_start(kb, conv, channel, image, ty);
             let (lo, hi) = (kb.index(0), kb.index(tw as i64));
             kb.for_range(lo, hi, |kb, tx| {
                 let left = kb.mul_const(tx, M as i64);
@@ -353,9 +363,7 @@ fn output_cells(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: Value
     let cells = (M * M) as u64;
     let z = l.alloc(MemRefType::new(vec![cells * k * t], ElementType::F32));
     let mut buffers = vec![products];
-    for cell in 0..cells {
-        buffers.push(l.view(z, MemRefType::new(vec![k * t], ElementType::F32), cell * k * t * 4));
-    }
+    buffers.extend(position_views(l, z, cells, k * t));
     let rows = Rows::new(conv.images * k * th, tw * (N * N * 8) as u64);
     l.launch("winograd_output", &buffers, rows.tiles(), |kb, kf| {
         let mb = kf.buffers[0];
@@ -363,12 +371,7 @@ fn output_cells(l: &mut Lowering<'_>, conv: &Conv, m: &Matrices, products: Value
             let [image, filter, ty] = kb.delinearize(r, &[conv.images, k, th])[..] else {
                 unreachable!("three coordinates")
             };
-            // The tile row's first column of M and Z: filter·t + (image·th + ty)·tw.
-            let row = kb.mul_const(image, th as i64);
-            let row = kb.add_index(row, ty);
-            let row = kb.mul_const(row, tw as i64);
-            let column = kb.mul_const(filter, t as i64);
-            let column = kb.add_index(column, row);
+            let column = tile_row_start(kb, conv, filter, image, ty);
             let (lo, hi) = (kb.index(0), kb.index(tw as i64));
             kb.for_range(lo, hi, |kb, tx| {
                 let at = kb.add_index(column, tx);
