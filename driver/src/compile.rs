@@ -303,10 +303,10 @@ fn intermediates_size(ctx: &Context, schedule: OpId) -> u64 {
 }
 
 /// Translates a planned schedule function into the runtime's plan: each buffer value becomes a
-/// byte range of an input, an output, the arena or the weights; each launch a step.
-/// Builds the plan and the weights from a lowered, planned schedule. Constant GEMM operands are packed for the
-/// engine variant the target's CPU features allow; the variant is returned when anything was packed, as the
-/// artefact then needs its CPU features.
+/// byte range of an input, an output, the arena or the weights; each launch a step. Constant GEMM operands
+/// are packed for the engine variant the target's CPU features allow; the variant is returned when anything
+/// was packed, as the artefact then needs its CPU features. A weight is stored as it is only if a step reads
+/// it so: one that only feeds packed GEMM operands is stored once, packed.
 fn assemble_plan(
     ctx: &Context,
     schedule: OpId,
@@ -314,7 +314,6 @@ fn assemble_plan(
 ) -> Result<(Plan, Vec<u8>, Option<Variant>), Error> {
     let gemm_variant = msc_runtime::routine::packing_variant(&code.cpu_features);
     let mut packed_for = None;
-    let bad = |message: String| Error::Verify(format!("lowered schedule: {message}"));
     let arena_size = match ctx.op(schedule).raw_attr(msc_passes::plan_memory::ARENA_SIZE_ATTR) {
         Some(Attribute::Int(n)) => *n as u64,
         _ => 0,
@@ -323,54 +322,54 @@ fn assemble_plan(
     let args = ctx.block_args(body);
     let kernel_index: HashMap<&str, u32> =
         code.kernels.iter().enumerate().map(|(i, k)| (k.name.as_str(), i as u32)).collect();
-    let mut places: HashMap<Value, (Base, u64)> = HashMap::new();
+    let mut buffers = Buffers { ctx, places: HashMap::new(), weights: Vec::new(), stored: HashMap::new() };
     let num_outputs = count_outputs(ctx, schedule);
     let num_inputs = args.len() - num_outputs;
     for (i, &arg) in args.iter().enumerate() {
         let base = if i < num_inputs { Base::Input(i as u32) } else { Base::Output((i - num_inputs) as u32) };
-        places.insert(arg, (base, 0));
+        buffers.places.insert(arg, Place::Buffer(base, 0));
     }
-    let mut weights: Vec<u8> = Vec::new();
     let mut steps = Vec::new();
     for op_id in ctx.block_ops(body) {
         let op = ctx.op(op_id);
         let name = op.name();
         if name == kernel::CONSTANT.name {
-            let Some(Attribute::Dense(value)) = op.raw_attr("value") else {
-                return Err(bad("kernel.constant without a value".into()));
-            };
-            let bytes = value.full_bytes().ok_or_else(|| bad("a weight's data is elided".into()))?;
-            weights.resize(weights.len().next_multiple_of(msc_runtime::BUFFER_ALIGN), 0);
-            places.insert(op.result(0), (Base::Weights, weights.len() as u64));
-            weights.extend_from_slice(&bytes);
+            buffers.places.insert(op.result(0), Place::Weight { constant: op.result(0), offset: 0 });
         } else if name == memref::ALLOC.name {
             let offset = op.int("offset").map_err(|e| bad(format!("an allocation was not planned: {e}")))?;
-            places.insert(op.result(0), (Base::Arena, offset as u64));
+            buffers.places.insert(op.result(0), Place::Buffer(Base::Arena, offset as u64));
         } else if name == kernel::VIEW.name {
-            let (base, offset) = places[&op.operand(0)];
-            places.insert(op.result(0), (base, offset + op.int("offset").map_err(bad)? as u64));
+            let by = op.int("offset").map_err(bad)? as u64;
+            let place = match buffers.places[&op.operand(0)] {
+                Place::Buffer(base, offset) => Place::Buffer(base, offset + by),
+                Place::Weight { constant, offset } => Place::Weight { constant, offset: offset + by },
+            };
+            buffers.places.insert(op.result(0), place);
         } else if name == kernel::LAUNCH.name {
-            let callee = op.raw_attr("callee").and_then(|a| a.as_symbol()).ok_or_else(|| bad("no callee".into()))?;
+            let callee = op.raw_attr("callee").and_then(|a| a.as_symbol()).ok_or_else(|| bad("no callee"))?;
             let kernel = *kernel_index.get(callee).ok_or_else(|| bad(format!("no code for kernel @{callee}")))?;
             steps.push(Step {
                 routine: Routine::Kernel(kernel),
                 tiles: op.int("tiles").map_err(bad)? as u64,
-                args: buffer_refs(ctx, &places, op.operands()),
+                args: buffers.refs(op.operands())?,
                 name: location_name(op.loc(), callee),
                 op_type: op.string("op_type").unwrap_or_else(|_| "kernel".into()),
             });
         } else if name == msc_kernel::gemm::GEMM.name {
             let mut call = msc_kernel::gemm::call_of(op).map_err(bad)?;
-            let mut args = buffer_refs(ctx, &places, op.operands());
-            for (index, which) in [(0, pack::Operand::A), (1, pack::Operand::B)] {
-                let Some(data) = pack::constant_data(ctx, op.operand(index)) else { continue };
-                if let Some(packed) = pack::pack(&mut call, which, &data, gemm_variant) {
-                    weights.resize(weights.len().next_multiple_of(msc_runtime::BUFFER_ALIGN), 0);
-                    let len = 4 * packed.len() as u64;
-                    args[index] = BufferRef { base: Base::Weights, offset: weights.len() as u64, len };
-                    weights.extend(packed.iter().flat_map(|v| v.to_le_bytes()));
-                    packed_for = Some(gemm_variant);
-                }
+            let mut args = Vec::with_capacity(op.operands().len());
+            for (index, &operand) in op.operands().iter().enumerate() {
+                let which = [pack::Operand::A, pack::Operand::B].get(index).copied();
+                let data = which.and_then(|_| pack::constant_data(ctx, operand));
+                let packed =
+                    which.zip(data).and_then(|(which, data)| pack::pack(&mut call, which, &data, gemm_variant));
+                args.push(match packed {
+                    Some(packed) => {
+                        packed_for = Some(gemm_variant);
+                        buffers.store(packed.iter().flat_map(|v| v.to_le_bytes()))
+                    }
+                    None => buffers.resolve(operand)?,
+                });
             }
             steps.push(Step {
                 routine: Routine::Gemm(Box::new(call)),
@@ -383,7 +382,7 @@ fn assemble_plan(
             steps.push(Step {
                 routine: Routine::Depthwise(Box::new(msc_kernel::depthwise::call_of(op).map_err(bad)?)),
                 tiles: 0,
-                args: buffer_refs(ctx, &places, op.operands()),
+                args: buffers.refs(op.operands())?,
                 name: location_name(op.loc(), "depthwise_conv"),
                 op_type: "kernel.depthwise_conv".into(),
             });
@@ -393,19 +392,70 @@ fn assemble_plan(
     }
     let kernels =
         code.kernels.iter().map(|k| Kernel { name: k.name.clone(), code_offset: k.offset, code_len: k.len }).collect();
-    Ok((Plan { arena_size, kernels, steps }, weights, packed_for))
+    Ok((Plan { arena_size, kernels, steps }, buffers.weights, packed_for))
 }
 
-/// Where each of `values` (planned buffers) lies, with its byte length.
-fn buffer_refs(ctx: &Context, places: &HashMap<Value, (Base, u64)>, values: &[Value]) -> Vec<BufferRef> {
-    values
-        .iter()
-        .map(|v| {
-            let (base, offset) = places[v];
-            let len = ctx.value_type(*v).as_memref().and_then(|m| m.size_in_bytes()).unwrap_or(0);
-            BufferRef { base, offset, len }
-        })
-        .collect()
+/// An error in the lowered schedule (a compiler bug, not a user error).
+fn bad(message: impl std::fmt::Display) -> Error {
+    Error::Verify(format!("lowered schedule: {message}"))
+}
+
+/// Where a schedule's buffer value lies: in a run's buffers, or `offset` bytes into a weight (the value of
+/// the `kernel.constant` result `constant`), which is stored on first use.
+#[derive(Clone, Copy)]
+enum Place {
+    Buffer(Base, u64),
+    Weight { constant: Value, offset: u64 },
+}
+
+/// The places of a schedule's buffer values and the weights section being written.
+struct Buffers<'a> {
+    ctx: &'a Context,
+    places: HashMap<Value, Place>,
+    weights: Vec<u8>,
+    /// The offset in `weights` of each constant stored so far.
+    stored: HashMap<Value, u64>,
+}
+
+impl Buffers<'_> {
+    /// Appends `bytes` to the weights, aligned for the runtime; returns their range.
+    fn store(&mut self, bytes: impl IntoIterator<Item = u8>) -> BufferRef {
+        self.weights.resize(self.weights.len().next_multiple_of(msc_runtime::BUFFER_ALIGN), 0);
+        let offset = self.weights.len() as u64;
+        self.weights.extend(bytes);
+        BufferRef { base: Base::Weights, offset, len: self.weights.len() as u64 - offset }
+    }
+
+    /// The range of buffer value `v`, storing the weight it reads if that is not stored yet.
+    fn resolve(&mut self, v: Value) -> Result<BufferRef, Error> {
+        let len = self.ctx.value_type(v).as_memref().and_then(|m| m.size_in_bytes()).unwrap_or(0);
+        let (base, offset) = match *self.places.get(&v).ok_or_else(|| bad("a buffer used before its definition"))? {
+            Place::Buffer(base, offset) => (base, offset),
+            Place::Weight { constant, offset } => {
+                let start = match self.stored.get(&constant) {
+                    Some(&start) => start,
+                    None => {
+                        let op =
+                            self.ctx.op(self.ctx.defining_op(constant).ok_or_else(|| bad("a weight without an op"))?);
+                        let Some(Attribute::Dense(value)) = op.raw_attr("value") else {
+                            return Err(bad("kernel.constant without a value"));
+                        };
+                        let bytes = value.full_bytes().ok_or_else(|| bad("a weight's data is elided"))?;
+                        let start = self.store(bytes.iter().copied()).offset;
+                        self.stored.insert(constant, start);
+                        start
+                    }
+                };
+                (Base::Weights, start + offset)
+            }
+        };
+        Ok(BufferRef { base, offset, len })
+    }
+
+    /// The ranges of `values`.
+    fn refs(&mut self, values: &[Value]) -> Result<Vec<BufferRef>, Error> {
+        values.iter().map(|&v| self.resolve(v)).collect()
+    }
 }
 
 /// The number of output buffers of a schedule function (stored by lowering on the function).

@@ -110,3 +110,62 @@ fn inputs_are_validated_before_running() {
     let err = session.run(&[("x", &ints)]).unwrap_err();
     assert!(err.to_string().contains("dtype"), "{err}");
 }
+
+/// A weight that only feeds a GEMM operand packed at compile time is stored once, packed, not also as it is;
+/// the packed copy computes the product.
+#[test]
+fn a_weight_packed_for_the_gemm_engine_is_stored_once() {
+    use msc_onnx::proto::tensor_proto::DataType;
+    use msc_onnx::proto::{GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto};
+    use prost::Message;
+
+    let (k, n) = (64usize, 48usize);
+    let w: Vec<f32> = (0..k * n).map(|i| ((i * 7) % 13) as f32 - 6.0).collect();
+    let dims = |d: &[i64]| -> Vec<_> {
+        d.iter().map(|&v| common::dim(msc_onnx::proto::tensor_shape_proto::dimension::Value::DimValue(v))).collect()
+    };
+    let graph = GraphProto {
+        name: "matmul".into(),
+        node: vec![NodeProto {
+            op_type: "MatMul".into(),
+            name: "matmul_0".into(),
+            input: vec!["x".into(), "w".into()],
+            output: vec!["y".into()],
+            ..Default::default()
+        }],
+        input: vec![common::value("x", &dims(&[3, k as i64]))],
+        output: vec![common::value("y", &dims(&[3, n as i64]))],
+        initializer: vec![TensorProto {
+            name: "w".into(),
+            data_type: DataType::Float as i32,
+            dims: vec![k as i64, n as i64],
+            raw_data: w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>().into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let model = ModelProto {
+        ir_version: 8,
+        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: 17 }],
+        graph: Some(graph),
+        ..Default::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("matmul.onnx");
+    std::fs::write(&path, model.encode_to_vec()).unwrap();
+
+    let compiled = msc::compile::compile_file(&path, &Default::default(), &mut |_| {}).unwrap();
+    let weight_bytes = (4 * k * n) as u64;
+    assert!(
+        compiled.summary.weights_size < 2 * weight_bytes,
+        "{} bytes of weights for one {weight_bytes}-byte matrix",
+        compiled.summary.weights_size
+    );
+
+    let session = Session::builder().commit_from_file(&path).unwrap();
+    let x: Vec<f32> = (0..3 * k).map(|i| ((i * 5) % 11) as f32 - 5.0).collect();
+    let out = session.run(&[("x", &Tensor::from_slice(&[3, k], &x).unwrap())]).unwrap();
+    let expected: Vec<f32> =
+        (0..3 * n).map(|i| (0..k).map(|j| x[(i / n) * k + j] * w[j * n + i % n]).sum::<f32>()).collect();
+    assert_eq!(out[0].1.to_vec::<f32>().unwrap(), expected);
+}
