@@ -446,3 +446,27 @@ fn data_dependent_operands_are_reported() {
     );
     check_error(&src.replace("tensor<?xf32>", "tensor<2xf32>"), "operand `starts` must be a constant");
 }
+
+#[test]
+fn concat_operands_computed_in_place() {
+    // `%r0` and `%r1` go straight into `%c1`, which itself goes into `%c2` (nested), although `%r1` has
+    // another reader; `%t` is returned, `%a0` an input, `%r0` already placed and `%n` not a contiguous part
+    // (leading dim 2): those four operands are copied, as are both of `%d`'s (a duplicated operand).
+    let body = r#"    %r0 = "nn.relu"(%a0) : (tensor<1x2x3x5xf32>) -> tensor<1x2x3x5xf32>
+    %r1 = "nn.neg"(%a1) : (tensor<1x3x3x5xf32>) -> tensor<1x3x3x5xf32>
+    %t = "nn.mul"(%r1, %a1) : (tensor<1x3x3x5xf32>, tensor<1x3x3x5xf32>) -> tensor<1x3x3x5xf32>
+    %c1 = "nn.concat"(%r0, %r1) {axis = 1} : (tensor<1x2x3x5xf32>, tensor<1x3x3x5xf32>) -> tensor<1x5x3x5xf32>
+    %c2 = "nn.concat"(%c1, %t, %a0) {axis = -3} : (tensor<1x5x3x5xf32>, tensor<1x3x3x5xf32>, tensor<1x2x3x5xf32>) -> tensor<1x10x3x5xf32>
+    %d = "nn.concat"(%r0, %r0) {axis = 1} : (tensor<1x2x3x5xf32>, tensor<1x2x3x5xf32>) -> tensor<1x4x3x5xf32>
+    %n = "nn.neg"(%a2) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    %e = "nn.concat"(%n, %a2) {axis = 1} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
+    "func.return"(%c2, %t, %d, %e) : (tensor<1x10x3x5xf32>, tensor<1x3x3x5xf32>, tensor<1x4x3x5xf32>, tensor<2x6xf32>) -> ()"#;
+    let src = module(
+        &["tensor<1x2x3x5xf32>", "tensor<1x3x3x5xf32>", "tensor<2x3xf32>"],
+        &["tensor<1x10x3x5xf32>", "tensor<1x3x3x5xf32>", "tensor<1x4x3x5xf32>", "tensor<2x6xf32>"],
+        body,
+    );
+    let lowered = check(&src, &[ramp(&[1, 2, 3, 5]), bumpy(&[1, 3, 3, 5]), ramp(&[2, 3])]);
+    let copies = lowered.matches(r#"op_type = "nn.concat""#).count();
+    assert_eq!(copies, 6, "concat copies in:\n{lowered}");
+}

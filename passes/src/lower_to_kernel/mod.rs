@@ -20,6 +20,7 @@ mod linalg;
 mod misc;
 mod movement;
 mod normalize;
+mod placement;
 mod pool;
 mod reduce;
 mod resize;
@@ -161,7 +162,7 @@ pub(crate) struct Lowering<'a> {
     /// The schedule function's body: weights, allocations, views and launches go at its end.
     schedule: msc_ir::BlockId,
     buffers: &'a HashMap<Value, Value>,
-    /// For each result of the op, the output argument it may be computed into.
+    /// For each result of the op, the buffer it is computed into when [`placement`] placed it.
     outputs: Vec<Option<Value>>,
     kernel_count: &'a mut usize,
 }
@@ -207,8 +208,8 @@ impl<'a> Lowering<'a> {
         self.ctx.has_uses(self.ctx.op(self.op).result(i))
     }
 
-    /// The buffer result `i` is computed into: the function's output buffer when the result is
-    /// returned, else a new allocation.
+    /// The buffer result `i` is computed into: where [`placement`] put it (the function's output buffer,
+    /// a part of a concat's result), else a new allocation.
     pub fn result(&mut self, i: usize) -> Value {
         match self.outputs[i].take() {
             Some(out) => out,
@@ -382,6 +383,7 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOption
             in_place.insert(v, output_args[i]);
         }
     }
+    let mut placement = placement::Placement::new(ctx, &ops, in_place);
 
     let mut kernel_count = 0usize;
     for op in ops {
@@ -409,8 +411,9 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOption
             continue;
         }
         let lower = table[view.name()];
-        let outputs = results.iter().map(|r| in_place.get(r).copied()).collect();
-        let mut l = Lowering { ctx, module, op, schedule, buffers: &buffers, outputs, kernel_count: &mut kernel_count };
+        let mut l =
+            Lowering { ctx, module, op, schedule, buffers: &buffers, outputs: vec![], kernel_count: &mut kernel_count };
+        l.outputs = results.iter().map(|&r| placement.buffer(&mut l, r)).collect();
         let engine = (options.gemm == GemmLowering::Engine)
             .then(|| {
                 depthwise::lower(&mut l)

@@ -8,7 +8,7 @@
 
 use super::{CHUNK, LowerFn, Lowering};
 use msc_ir::{DenseAttr, Dim, ElementType, MemRefType, TensorType, Value};
-use msc_kernel::{BinOp, Cmp, KernelBuilder, KernelFunc};
+use msc_kernel::{BinOp, Cmp, KernelBuilder, KernelFunc, kernel};
 use msc_nn_kernels::movement::{DepthToSpaceMode, PadMode};
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[
@@ -451,13 +451,22 @@ fn concat(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let out_strides = row_major(&out_shape);
     let inputs: Vec<Value> = (0..l.op().operands().len()).map(|i| l.operand(i)).collect();
     let out = l.result(0);
+    let element_bytes = l.memref(out).element.size() as i64;
     let mut start = 0;
     for x in inputs {
         let shape = l.memref(x).shape;
-        let dst = Affine { base: start as i64 * out_strides[axis], strides: out_strides.clone() };
+        let base = start as i64 * out_strides[axis];
         start += shape[axis];
-        let mv = Movement { src: Affine::dense(&shape).into(), dst: dst.into(), shape };
-        mv.launch(l, "concat", x, out, Tiling::Free, None);
+        // An operand computed straight into its part of the result (see `placement`) needs no copy.
+        let in_place = l.ctx.defining_op(x).is_some_and(|v| {
+            let view = l.ctx.op(v);
+            view.name() == kernel::VIEW.name && view.operand(0) == out && view.int("offset") == Ok(base * element_bytes)
+        });
+        if !in_place {
+            let dst = Affine { base, strides: out_strides.clone() };
+            let mv = Movement { src: Affine::dense(&shape).into(), dst: dst.into(), shape };
+            mv.launch(l, "concat", x, out, Tiling::Free, None);
+        }
     }
     Ok(vec![out])
 }
