@@ -30,13 +30,19 @@ pub(crate) struct TapRow {
     tap_step: usize,
     /// Output positions.
     out_w: usize,
-    /// `kh · kw` weight vectors, kernel row by kernel row.
+    /// `kh · kw` weight vectors, kernel row by kernel row, already times the epilogue's alpha.
     weights: *const f32,
-    /// The epilogue's factor and its bias vector: each sum vector stored is `alpha · sum + bias`.
-    alpha: f32,
+    /// The bias vector, where every sum starts.
     bias: *const f32,
     /// Where the `out_w` sum vectors go.
     sums: *mut f32,
+}
+
+/// What happens to a tile's sums as they transpose back to output rows.
+pub(crate) struct Finish {
+    /// Per lane, the residual's values at the lane's first output (null for lanes past the last channel).
+    residuals: Option<[*const f32; GROUP]>,
+    activation: Activation,
 }
 
 /// The instruction-set-specific parts of a tile.
@@ -47,19 +53,20 @@ pub(crate) trait Lanes {
     /// Each source must hold `width` values and `packed` `GROUP · width` writable ones, overlapping none.
     unsafe fn pack(sources: &[*const f32; GROUP], width: usize, packed: *mut f32);
 
-    /// Writes the row's sums, times alpha, plus the bias.
+    /// Writes the row's sums, starting from the bias.
     ///
     /// # Safety
     /// Every position's taps must lie in the packed rows, the weights must hold `kh · kw` vectors and the bias
     /// one, and `sums` `out_w` writable vectors overlapping none of them.
     unsafe fn taps(row: &TapRow);
 
-    /// Stores lane `j` of the `len` vectors at `sums` to `outputs[j]`, for the first `lanes` lanes.
+    /// Stores lane `j` of the `len` vectors at `sums` to `outputs[j]`, for the first `lanes` lanes, finished
+    /// on the way: plus the lane's residual, then the activation unless it is transcendental.
     ///
     /// # Safety
-    /// `sums` must hold `len` vectors and each of the first `lanes` outputs `len` writable values, overlapping
-    /// nothing else.
-    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize);
+    /// `sums` must hold `len` vectors, each of the first `lanes` outputs `len` writable values overlapping
+    /// nothing else, and each of their residuals (if any) `len` values.
+    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize, finish: &Finish);
 }
 
 /// Runs a bound call's tiles with the AVX2 kernels, the whole tile loop compiled with AVX2 and FMA.
@@ -170,7 +177,7 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
     for (t, weights) in scratch[..bias_at].chunks_exact_mut(GROUP).enumerate() {
         for (j, weight) in weights.iter_mut().enumerate() {
             // SAFETY: each output channel has `kh · kw` weights.
-            *weight = unsafe { *arg(1).add(channel_of(j) * taps + t) };
+            *weight = call.alpha * unsafe { *arg(1).add(channel_of(j) * taps + t) };
         }
     }
     for slot in 0..packed_rows {
@@ -199,7 +206,6 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
             tap_step: dw * GROUP,
             out_w,
             weights: base.cast_const(),
-            alpha: call.alpha,
             bias: base.wrapping_add(bias_at).cast_const(),
             sums: base.wrapping_add(sums_at + r * out_w * GROUP),
         };
@@ -209,30 +215,18 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
     }
 
     let len = rows * out_w;
-    let sums = &mut scratch[sums_at..sums_at + len * GROUP];
-    let activation = call.activation;
-    if !call.residual && activation != Activation::None {
-        activate_row(sums, activation);
-    }
+    let residuals = call.residual.then(|| {
+        let residual = arg(3 + usize::from(call.bias)).cast_const();
+        std::array::from_fn(|j| if j < lanes { residual.wrapping_add(out_at(j)) } else { std::ptr::null() })
+    });
+    let finish = Finish { residuals, activation: call.activation };
     // SAFETY: the band's rows of each stored lane's output plane are `len` contiguous values of y, which
-    // overlaps no argument and no other tile's band.
-    unsafe { L::unpack(sums.as_ptr(), len, &outputs, lanes) };
-    if call.residual {
-        let residual = arg(3 + usize::from(call.bias));
-        for (j, &output) in outputs[..lanes].iter().enumerate() {
-            // SAFETY: as above; the residual is shaped like y.
-            let (out, residual) = unsafe {
-                (
-                    std::slice::from_raw_parts_mut(output, len),
-                    std::slice::from_raw_parts(residual.add(out_at(j)).cast_const(), len),
-                )
-            };
-            for (o, r) in out.iter_mut().zip(residual) {
-                *o += r;
-            }
-            if activation != Activation::None {
-                activate_row(out, activation);
-            }
+    // overlaps no argument and no other tile's band; the residual is shaped like y.
+    unsafe { L::unpack(base.wrapping_add(sums_at).cast_const(), len, &outputs, lanes, &finish) };
+    if call.activation.is_transcendental() {
+        for &output in &outputs[..lanes] {
+            // SAFETY: as above.
+            activate_row(unsafe { std::slice::from_raw_parts_mut(output, len) }, call.activation);
         }
     }
 }
@@ -254,7 +248,8 @@ impl Lanes for Portable {
     #[inline(always)]
     unsafe fn taps(row: &TapRow) {
         for ox in 0..row.out_w {
-            let mut sums = [0f32; GROUP];
+            // SAFETY: the bias holds a vector.
+            let mut sums: [f32; GROUP] = std::array::from_fn(|j| unsafe { *row.bias.add(j) });
             for ky in 0..row.kh {
                 for kx in 0..row.kw {
                     // SAFETY: as the trait requires.
@@ -267,19 +262,21 @@ impl Lanes for Portable {
                     }
                 }
             }
-            for (j, sum) in sums.iter().enumerate() {
-                // SAFETY: the bias holds a vector, and position ox's vector lies in the sums.
-                unsafe { *row.sums.add(ox * GROUP + j) = row.alpha * sum + *row.bias.add(j) };
-            }
+            // SAFETY: position ox's vector lies in the sums.
+            unsafe { std::ptr::copy_nonoverlapping(sums.as_ptr(), row.sums.add(ox * GROUP), GROUP) };
         }
     }
 
     #[inline(always)]
-    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize) {
+    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize, finish: &Finish) {
+        let activation = if finish.activation.is_transcendental() { Activation::None } else { finish.activation };
         for (j, output) in outputs[..lanes].iter().enumerate() {
             for position in 0..len {
                 // SAFETY: as the trait requires.
-                unsafe { *output.add(position) = *sums.add(position * GROUP + j) };
+                unsafe {
+                    let residual = finish.residuals.map_or(0.0, |r| *r[j].add(position));
+                    *output.add(position) = activation.apply(*sums.add(position * GROUP + j) + residual);
+                }
             }
         }
     }
@@ -304,9 +301,9 @@ impl Lanes for Avx2 {
     }
 
     #[inline(always)]
-    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize) {
+    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize, finish: &Finish) {
         // SAFETY: as above.
-        unsafe { avx2::unpack(sums, len, outputs, lanes) }
+        unsafe { avx2::unpack(sums, len, outputs, lanes, finish) }
     }
 }
 
@@ -314,7 +311,8 @@ impl Lanes for Avx2 {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{GROUP, TapRow};
+    use super::{Finish, GROUP, TapRow};
+    use crate::gemm::Activation;
 
     /// The 8x8 transpose: lane j of vector i becomes lane i of vector j.
     #[inline]
@@ -381,11 +379,48 @@ mod avx2 {
         }
     }
 
+    /// The register form of a non-transcendental activation, as the GEMM kernels' epilogue computes it
+    /// (transcendental ones pass through: they run over the stored rows).
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn activate(v: __m256, activation: Activation) -> __m256 {
+        let zero = _mm256_setzero_ps();
+        match activation {
+            Activation::Relu => _mm256_max_ps(v, zero),
+            Activation::Clip { lo, hi } => _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(lo)), _mm256_set1_ps(hi)),
+            Activation::LeakyRelu { alpha } => {
+                _mm256_add_ps(_mm256_max_ps(v, zero), _mm256_mul_ps(_mm256_min_ps(v, zero), _mm256_set1_ps(alpha)))
+            }
+            Activation::HardSwish => {
+                let gate =
+                    _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0)), zero), _mm256_set1_ps(6.0));
+                _mm256_mul_ps(v, _mm256_mul_ps(gate, _mm256_set1_ps(1.0 / 6.0)))
+            }
+            Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => v,
+        }
+    }
+
     /// # Safety
     /// As [`super::Lanes::unpack`].
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize) {
+    pub(super) unsafe fn unpack(
+        sums: *const f32,
+        len: usize,
+        outputs: &[*mut f32; GROUP],
+        lanes: usize,
+        finish: &Finish,
+    ) {
+        // Lane j's vector at `position` plus its residual (read in the mask's lanes), then activated.
+        let finished = |v: __m256, j: usize, position: usize, mask: __m256i| {
+            let v = match finish.residuals {
+                // SAFETY: lane j's residual holds `len` values; the mask keeps the read inside them.
+                Some(residuals) => _mm256_add_ps(v, unsafe { _mm256_maskload_ps(residuals[j].add(position), mask) }),
+                None => v,
+            };
+            activate(v, finish.activation)
+        };
+        let all = _mm256_set1_epi32(-1);
         let whole = len / 8 * 8;
         for position in (0..whole).step_by(8) {
             let mut vectors = [_mm256_setzero_ps(); 8];
@@ -393,9 +428,9 @@ mod avx2 {
                 // SAFETY: position + i < len.
                 *vector = unsafe { _mm256_loadu_ps(sums.add((position + i) * GROUP)) };
             }
-            for (output, row) in outputs[..lanes].iter().zip(&transpose(vectors)) {
+            for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
                 // SAFETY: positions position..position + 8 of each stored lane's output exist.
-                unsafe { _mm256_storeu_ps(output.add(position), *row) };
+                unsafe { _mm256_storeu_ps(output.add(position), finished(*row, j, position, all)) };
             }
         }
         let count = len - whole;
@@ -406,9 +441,9 @@ mod avx2 {
                 *vector = unsafe { _mm256_loadu_ps(sums.add((whole + i) * GROUP)) };
             }
             let mask = first_lanes(count);
-            for (output, row) in outputs[..lanes].iter().zip(&transpose(vectors)) {
+            for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
                 // SAFETY: positions whole..len of each stored lane's output exist; the mask skips the others.
-                unsafe { _mm256_maskstore_ps(output.add(whole), mask, *row) };
+                unsafe { _mm256_maskstore_ps(output.add(whole), mask, finished(*row, j, whole, mask)) };
             }
         }
     }
@@ -471,16 +506,12 @@ mod avx2 {
     unsafe fn positions(row: &TapRow, geometry: Geometry, held: Option<&[__m256]>) {
         const BLOCK: usize = 4;
         let out_w = row.out_w;
-        // SAFETY: the row's bias is a vector; inlined into functions compiled with AVX.
-        let (alpha, bias) = unsafe { (_mm256_set1_ps(row.alpha), _mm256_loadu_ps(row.bias)) };
-        // SAFETY: the same.
-        let finish = |sum: __m256| unsafe { _mm256_add_ps(_mm256_mul_ps(alpha, sum), bias) };
         if out_w < BLOCK {
             for ox in 0..out_w {
                 // SAFETY: position ox < out_w has its taps in the packed rows and its vector in the sums.
                 unsafe {
                     let [sum] = block::<1>(row, geometry, held, ox);
-                    _mm256_storeu_ps(row.sums.add(ox * GROUP), finish(sum));
+                    _mm256_storeu_ps(row.sums.add(ox * GROUP), sum);
                 }
             }
             return;
@@ -492,7 +523,7 @@ mod avx2 {
             unsafe {
                 let sums = block::<BLOCK>(row, geometry, held, at);
                 for (i, sum) in sums.iter().enumerate() {
-                    _mm256_storeu_ps(row.sums.add((at + i) * GROUP), finish(*sum));
+                    _mm256_storeu_ps(row.sums.add((at + i) * GROUP), *sum);
                 }
             }
             ox = at + BLOCK;
@@ -511,8 +542,8 @@ mod avx2 {
         ox: usize,
     ) -> [__m256; N] {
         let Geometry { kh, kw, col_step, tap_step } = geometry;
-        // SAFETY: inlined into functions compiled with AVX.
-        let mut sums = [unsafe { _mm256_setzero_ps() }; N];
+        // SAFETY: the row's bias is a vector; inlined into functions compiled with AVX.
+        let mut sums = [unsafe { _mm256_loadu_ps(row.bias) }; N];
         for ky in 0..kh {
             // SAFETY: forwarded contract.
             unsafe {
