@@ -98,11 +98,11 @@ unsafe fn tiles<L: Lanes>(bound: &BoundDepthwise<'_>, begin: u64, end: u64) {
     }
     let layout = Layout::of(bound);
     let mut scratch = SCRATCH.take();
-    // Zeroed once: the packed rows' pads are never written after.
-    scratch.clear();
-    scratch.resize(layout.len, 0.0);
+    if scratch.len() < layout.len {
+        scratch.resize(layout.len, 0.0);
+    }
     for tile in begin..end {
-        // SAFETY: forwarded contract; the scratch is laid out so, its pads zero.
+        // SAFETY: forwarded contract; the scratch is laid out so.
         unsafe { run_tile::<L>(bound, tile as usize, &layout, &mut scratch) };
     }
     SCRATCH.set(scratch);
@@ -181,17 +181,20 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
         }
     }
     for slot in 0..packed_rows {
-        // The columns between the pads (the padded width is at least pad_left + width); the pads stay zero.
-        let start = packed_at + slot * row_len + pad_left * GROUP;
-        let packed = &mut scratch[start..start + width * GROUP];
+        let padded = &mut scratch[packed_at + slot * row_len..packed_at + (slot + 1) * row_len];
         match (first * sh + slot).checked_sub(pad_top).filter(|&row| row < height) {
             Some(row) => {
+                // The columns between the pads (the padded width is at least pad_left + width); the pads zero.
+                let (left, rest) = padded.split_at_mut(pad_left * GROUP);
+                let (inside, right) = rest.split_at_mut(width * GROUP);
+                left.fill(0.0);
+                right.fill(0.0);
                 let sources = inputs.map(|plane| plane.wrapping_add(row * width));
-                // SAFETY: row < height, so each lane's row lies in its input plane; `packed` holds
+                // SAFETY: row < height, so each lane's row lies in its input plane; `inside` holds
                 // `GROUP · width` values.
-                unsafe { L::pack(&sources, width, packed.as_mut_ptr()) };
+                unsafe { L::pack(&sources, width, inside.as_mut_ptr()) };
             }
-            None => packed.fill(0.0),
+            None => padded.fill(0.0),
         }
     }
 
@@ -314,21 +317,26 @@ mod avx2 {
     use super::{Finish, GROUP, TapRow};
     use crate::gemm::Activation;
 
+    /// The 4x4 transposes within each 128-bit half: given `v[i]` = [4 values of row i | 4 values of row i + 4],
+    /// returns `c[k]` = [value k of rows 0..4 | value k of rows 4..8], value k of the eight rows in row order.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn transpose_halves(v: [__m256; 4]) -> [__m256; 4] {
+        // Pairs interleaved per half: [v0[0] v1[0] v0[1] v1[1] | v0[4] v1[4] v0[5] v1[5]] and so on.
+        let (p01l, p01h) = (_mm256_unpacklo_ps(v[0], v[1]), _mm256_unpackhi_ps(v[0], v[1]));
+        let (p23l, p23h) = (_mm256_unpacklo_ps(v[2], v[3]), _mm256_unpackhi_ps(v[2], v[3]));
+        let low = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b01_00_01_00>(a, b);
+        let high = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b11_10_11_10>(a, b);
+        [low(p01l, p23l), high(p01l, p23l), low(p01h, p23h), high(p01h, p23h)]
+    }
+
     /// The 8x8 transpose: lane j of vector i becomes lane i of vector j.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     fn transpose(v: [__m256; 8]) -> [__m256; 8] {
-        // Pairs interleaved per 128-bit half: [v0[0] v1[0] v0[1] v1[1] | v0[4] v1[4] v0[5] v1[5]] and so on.
-        let pairs = |a: __m256, b: __m256| (_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
-        let (p01l, p01h) = pairs(v[0], v[1]);
-        let (p23l, p23h) = pairs(v[2], v[3]);
-        let (p45l, p45h) = pairs(v[4], v[5]);
-        let (p67l, p67h) = pairs(v[6], v[7]);
-        // Quads: element k of four vectors in each half, k = 0, 1, 2, 3 below and k + 4 above.
-        let low = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b01_00_01_00>(a, b);
-        let high = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b11_10_11_10>(a, b);
-        let q0 = [low(p01l, p23l), high(p01l, p23l), low(p01h, p23h), high(p01h, p23h)];
-        let q1 = [low(p45l, p67l), high(p45l, p67l), low(p45h, p67h), high(p45h, p67h)];
+        // Element k of four vectors in each half, k = 0, 1, 2, 3 below and k + 4 above.
+        let q0 = transpose_halves([v[0], v[1], v[2], v[3]]);
+        let q1 = transpose_halves([v[4], v[5], v[6], v[7]]);
         // Element k of all eight: the low halves of quad k for k < 4, the high halves of quad k - 4 beyond.
         std::array::from_fn(|k| {
             if k < 4 {
@@ -351,14 +359,18 @@ mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn pack(sources: &[*const f32; GROUP], width: usize, packed: *mut f32) {
-        let whole = width / 8 * 8;
-        for col in (0..whole).step_by(8) {
-            let mut rows = [_mm256_setzero_ps(); 8];
-            for (row, source) in rows.iter_mut().zip(sources) {
-                // SAFETY: columns col..col + 8 of each source exist.
-                *row = unsafe { _mm256_loadu_ps(source.add(col)) };
-            }
-            for (i, column) in transpose(rows).iter().enumerate() {
+        // Four columns at a time: rows i and i + 4 loaded into the halves of one vector, so that the
+        // transpose needs no shuffle across halves.
+        let whole = width / 4 * 4;
+        for col in (0..whole).step_by(4) {
+            let rows: [__m256; 4] = std::array::from_fn(|i| {
+                // SAFETY: columns col..col + 4 of each source exist.
+                unsafe {
+                    let below = _mm256_castps128_ps256(_mm_loadu_ps(sources[i].add(col)));
+                    _mm256_insertf128_ps::<1>(below, _mm_loadu_ps(sources[i + 4].add(col)))
+                }
+            });
+            for (i, column) in transpose_halves(rows).iter().enumerate() {
                 // SAFETY: column col + i < width has its vector in `packed`.
                 unsafe { _mm256_storeu_ps(packed.add((col + i) * GROUP), *column) };
             }
