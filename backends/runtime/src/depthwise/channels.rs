@@ -391,27 +391,6 @@ mod avx2 {
         }
     }
 
-    /// The register form of a non-transcendental activation, as the GEMM kernels' epilogue computes it
-    /// (transcendental ones pass through: they run over the stored rows).
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn activate(v: __m256, activation: Activation) -> __m256 {
-        let zero = _mm256_setzero_ps();
-        match activation {
-            Activation::Relu => _mm256_max_ps(v, zero),
-            Activation::Clip { lo, hi } => _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(lo)), _mm256_set1_ps(hi)),
-            Activation::LeakyRelu { alpha } => {
-                _mm256_add_ps(_mm256_max_ps(v, zero), _mm256_mul_ps(_mm256_min_ps(v, zero), _mm256_set1_ps(alpha)))
-            }
-            Activation::HardSwish => {
-                let gate =
-                    _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0)), zero), _mm256_set1_ps(6.0));
-                _mm256_mul_ps(v, _mm256_mul_ps(gate, _mm256_set1_ps(1.0 / 6.0)))
-            }
-            Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => v,
-        }
-    }
-
     /// # Safety
     /// As [`super::Lanes::unpack`].
     #[inline]
@@ -423,39 +402,108 @@ mod avx2 {
         lanes: usize,
         finish: &Finish,
     ) {
-        // Lane j's vector at `position` plus its residual (read in the mask's lanes), then activated.
-        let finished = |v: __m256, j: usize, position: usize, mask: __m256i| {
-            let v = match finish.residuals {
-                // SAFETY: lane j's residual holds `len` values; the mask keeps the read inside them.
-                Some(residuals) => _mm256_add_ps(v, unsafe { _mm256_maskload_ps(residuals[j].add(position), mask) }),
-                None => v,
-            };
-            activate(v, finish.activation)
-        };
-        let all = _mm256_set1_epi32(-1);
-        let whole = len / 8 * 8;
-        for position in (0..whole).step_by(8) {
-            let mut vectors = [_mm256_setzero_ps(); 8];
-            for (i, vector) in vectors.iter_mut().enumerate() {
-                // SAFETY: position + i < len.
-                *vector = unsafe { _mm256_loadu_ps(sums.add((position + i) * GROUP)) };
-            }
-            for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
-                // SAFETY: positions position..position + 8 of each stored lane's output exist.
-                unsafe { _mm256_storeu_ps(output.add(position), finished(*row, j, position, all)) };
+        let zero = _mm256_setzero_ps();
+        // The non-transcendental activations on registers, as the GEMM kernels' epilogue computes them
+        // (transcendental ones pass through: they run over the stored rows).
+        // SAFETY (every arm): forwarded contract.
+        unsafe {
+            match finish.activation {
+                Activation::Relu => unpack_lanes(sums, len, outputs, lanes, finish, |v| _mm256_max_ps(v, zero)),
+                Activation::Clip { lo, hi } => {
+                    let (lo, hi) = (_mm256_set1_ps(lo), _mm256_set1_ps(hi));
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| _mm256_min_ps(_mm256_max_ps(v, lo), hi))
+                }
+                Activation::LeakyRelu { alpha } => {
+                    let alpha = _mm256_set1_ps(alpha);
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| {
+                        _mm256_add_ps(_mm256_max_ps(v, zero), _mm256_mul_ps(_mm256_min_ps(v, zero), alpha))
+                    })
+                }
+                Activation::HardSwish => {
+                    let (three, six, sixth) = (_mm256_set1_ps(3.0), _mm256_set1_ps(6.0), _mm256_set1_ps(1.0 / 6.0));
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| {
+                        let gate = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, three), zero), six);
+                        _mm256_mul_ps(v, _mm256_mul_ps(gate, sixth))
+                    })
+                }
+                Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| v)
+                }
             }
         }
-        let count = len - whole;
-        if count > 0 {
-            let mut vectors = [_mm256_setzero_ps(); 8];
-            for (i, vector) in vectors.iter_mut().enumerate().take(count) {
-                // SAFETY: whole + i < len.
-                *vector = unsafe { _mm256_loadu_ps(sums.add((whole + i) * GROUP)) };
+    }
+
+    /// [`unpack`] with the activation `activate`, specialized for full groups with and without a residual
+    /// (their lane loops unroll, their transposed vectors stay in registers).
+    ///
+    /// # Safety
+    /// As [`super::Lanes::unpack`]; inlined into functions compiled with AVX2 and FMA.
+    #[inline(always)]
+    unsafe fn unpack_lanes(
+        sums: *const f32,
+        len: usize,
+        outputs: &[*mut f32; GROUP],
+        lanes: usize,
+        finish: &Finish,
+        activate: impl Fn(__m256) -> __m256,
+    ) {
+        // SAFETY (every arm): forwarded contract.
+        unsafe {
+            match (lanes, finish.residuals) {
+                (GROUP, None) => unpack_with(sums, len, outputs, GROUP, None, &activate),
+                (GROUP, Some(residuals)) => unpack_with(sums, len, outputs, GROUP, Some(residuals), &activate),
+                (lanes, residuals) => unpack_with(sums, len, outputs, lanes, residuals, &activate),
             }
-            let mask = first_lanes(count);
-            for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
-                // SAFETY: positions whole..len of each stored lane's output exist; the mask skips the others.
-                unsafe { _mm256_maskstore_ps(output.add(whole), mask, finished(*row, j, whole, mask)) };
+        }
+    }
+
+    /// # Safety
+    /// As [`unpack_lanes`], with the residuals `finish` has.
+    #[inline(always)]
+    unsafe fn unpack_with(
+        sums: *const f32,
+        len: usize,
+        outputs: &[*mut f32; GROUP],
+        lanes: usize,
+        residuals: Option<[*const f32; GROUP]>,
+        activate: &impl Fn(__m256) -> __m256,
+    ) {
+        // Lane j's vector at `position` plus its residual (read in the mask's lanes), then activated.
+        let finished = |v: __m256, j: usize, position: usize, mask: __m256i| {
+            let v = match residuals {
+                // SAFETY: lane j's residual holds `len` values; the mask keeps the read inside them.
+                Some(residuals) => unsafe { _mm256_add_ps(v, _mm256_maskload_ps(residuals[j].add(position), mask)) },
+                None => v,
+            };
+            activate(v)
+        };
+        // SAFETY (the block): inlined into functions compiled with AVX2; every access is as commented.
+        unsafe {
+            let all = _mm256_set1_epi32(-1);
+            let whole = len / 8 * 8;
+            for position in (0..whole).step_by(8) {
+                let mut vectors = [_mm256_setzero_ps(); 8];
+                for (i, vector) in vectors.iter_mut().enumerate() {
+                    // position + i < len.
+                    *vector = _mm256_loadu_ps(sums.add((position + i) * GROUP));
+                }
+                for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
+                    // Positions position..position + 8 of each stored lane's output exist.
+                    _mm256_storeu_ps(output.add(position), finished(*row, j, position, all));
+                }
+            }
+            let count = len - whole;
+            if count > 0 {
+                let mut vectors = [_mm256_setzero_ps(); 8];
+                for (i, vector) in vectors.iter_mut().enumerate().take(count) {
+                    // whole + i < len.
+                    *vector = _mm256_loadu_ps(sums.add((whole + i) * GROUP));
+                }
+                let mask = first_lanes(count);
+                for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
+                    // Positions whole..len of each stored lane's output exist; the mask skips the others.
+                    _mm256_maskstore_ps(output.add(whole), mask, finished(*row, j, whole, mask));
+                }
             }
         }
     }
