@@ -1,7 +1,8 @@
 //! Times the depthwise routine on MobileNetV2's depthwise layers (3x3, ReLU6, bias), one thread, with each
 //! instruction set the host has and each vectorization, marking the one plans choose:
-//! `cargo run --release -p msc-runtime --example depthwise_bench [FILTER]`, where FILTER keeps the lines
-//! containing it (e.g. `Avx2` or `7x7`).
+//! `cargo run --release -p msc-runtime --example depthwise_bench [FILTER] [VECTORIZE]`, where FILTER keeps the
+//! lines containing it (e.g. `Avx2` or `7x7`) and VECTORIZE (`AlongWidth` or `AcrossChannels`) times only that
+//! vectorization (for profiling one of them).
 
 use msc_runtime::depthwise::{DepthwiseCall, Isa, Strategy, Vectorize, depthwise};
 use msc_runtime::routine::{Activation, Conv2d};
@@ -9,6 +10,7 @@ use std::time::Instant;
 
 fn main() {
     let filter = std::env::args().nth(1).unwrap_or_default();
+    let only = std::env::args().nth(2).unwrap_or_default();
     // (channels, input size, stride) of MobileNetV2's depthwise layers.
     let layers = [(32, 112, 1), (96, 112, 2), (144, 56, 1), (144, 56, 2), (192, 28, 1), (384, 14, 1), (960, 7, 1)];
     for isa in [Isa::Portable, Isa::Avx2].into_iter().filter(|i| i.is_available()) {
@@ -42,7 +44,8 @@ fn main() {
             let mut y = vec![0f32; (channels * out * out) as usize];
             let chosen = Strategy::for_call(&call, isa).vectorize;
             let mut line = name;
-            for vectorize in [Vectorize::AlongWidth, Vectorize::AcrossChannels] {
+            let vectorizations = [Vectorize::AlongWidth, Vectorize::AcrossChannels];
+            for vectorize in vectorizations.into_iter().filter(|v| format!("{v:?}").contains(&only)) {
                 let strategy = Strategy { isa, vectorize };
                 let mut best = f64::MAX;
                 for _ in 0..200 {

@@ -236,6 +236,26 @@ fn channel_groups_match_the_reference_on_tails_and_small_planes() {
 }
 
 #[test]
+fn full_channel_groups_finish_every_activation_with_and_without_a_residual() {
+    // Whole 8-channel groups (the unrolled finishing code) beside a partial one, on widths whose columns
+    // pack four at a time with 0, 1, 2 and 3 left over, strides 1 to 3, each activation.
+    let shapes = [
+        shape(8, [5, 14], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]),
+        shape(16, [6, 10], [3, 3], [2, 2], [1, 1], [1, 1, 1, 1]),
+        shape(17, [4, 12], [3, 3], [2, 2], [1, 1], [0, 1, 1, 0]),
+        shape(8, [7, 11], [3, 3], [3, 3], [1, 1], [1, 1, 1, 1]),
+        shape(8, [3, 9], [3, 3], [1, 2], [2, 1], [2, 0, 2, 1]),
+    ];
+    for (i, s) in shapes.iter().enumerate() {
+        for activation in ACTIVATIONS {
+            for (bias, residual) in [(true, false), (false, true), (true, true)] {
+                check(&s.call(2, bias, residual, activation), &format!("shape {i}"));
+            }
+        }
+    }
+}
+
+#[test]
 fn plans_vectorize_wide_unit_stride_rows_along_the_width_and_the_rest_across_channels() {
     let vectorize = |s: Shape| Strategy::for_call(&s.call(1, true, false, Activation::None), Isa::Portable).vectorize;
     let mobilenet = |channels, size, stride| shape(channels, [size, size], [3, 3], [stride; 2], [1, 1], [1, 1, 1, 1]);

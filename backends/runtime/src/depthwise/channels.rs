@@ -1,14 +1,22 @@
 //! The depthwise routine vectorized across channels: a tile is a band of output rows of [`GROUP`] consecutive
 //! output channels of one image, and a vector holds one output position of those channels, lane `j` being
 //! output channel `first + j`. The tile transposes the band's input rows of its channels into thread-local
-//! scratch as `[row][column][lane]`, zero-padded on every side, and the kernel's weights into `kh · kw`
-//! vectors, so every output position is `kh · kw` products of a vector load and a weight vector whatever the
-//! stride and dilation, and planes narrower than a vector waste no lanes. Alpha and the bias apply as the sums
-//! leave the registers, and the activation (the GEMM epilogue's `activate_row`, element by element) in that
-//! layout when there is no residual; the sums transpose back to channel rows on the way out, and a residual is
-//! added (then the activation applied) on those rows. The taps and both transposes run with AVX2 + FMA (8x8 in-register
-//! transposes, four positions per step with the 3x3 weights kept in registers) when the host has them, else as
-//! portable code; lanes past the last channel repeat it and are never stored.
+//! scratch as `[row][column][lane]`, zero-padded on every side (each input row once per band, however many
+//! output rows read it), and the kernel's weights, times alpha, into `kh · kw` vectors, so every output
+//! position is `kh · kw` products of a vector load and a weight vector whatever the stride and dilation, and
+//! planes narrower than a vector waste no lanes. Sums start at the bias. They transpose back to channel rows
+//! (the band's rows of a channel are contiguous in y, so a band is one run of positions) and are finished on
+//! the way, in registers: the residual added, then the non-transcendental activations; the transcendental
+//! ones (the GEMM epilogue's `activate_row`) then run over the stored rows. With AVX2 + FMA (when the host
+//! has them) the input rows load four columns of rows `i` and `i + 4` into the two halves of a vector, so
+//! their transpose needs no shuffle across halves, the sums leave through 8x8 in-register transposes
+//! specialized per activation and for whole groups, and the taps run four positions per step with the 3x3
+//! weights kept in registers; other hosts run portable code. Lanes past the last channel repeat it and are
+//! never stored.
+//!
+//! Measured on MobileNetV2's layers (`examples/depthwise_bench.rs`, AVX2, one thread): the packing
+//! transposes take about half of a stride-2 layer's time and the taps a third; the finishing transposes
+//! the rest.
 
 use super::{BoundDepthwise, SCRATCH, Sizes};
 use crate::gemm::{Activation, activate_row};
@@ -30,13 +38,19 @@ pub(crate) struct TapRow {
     tap_step: usize,
     /// Output positions.
     out_w: usize,
-    /// `kh · kw` weight vectors, kernel row by kernel row.
+    /// `kh · kw` weight vectors, kernel row by kernel row, already times the epilogue's alpha.
     weights: *const f32,
-    /// The epilogue's factor and its bias vector: each sum vector stored is `alpha · sum + bias`.
-    alpha: f32,
+    /// The bias vector, where every sum starts.
     bias: *const f32,
     /// Where the `out_w` sum vectors go.
     sums: *mut f32,
+}
+
+/// What happens to a tile's sums as they transpose back to output rows.
+pub(crate) struct Finish {
+    /// Per lane, the residual's values at the lane's first output (null for lanes past the last channel).
+    residuals: Option<[*const f32; GROUP]>,
+    activation: Activation,
 }
 
 /// The instruction-set-specific parts of a tile.
@@ -47,19 +61,20 @@ pub(crate) trait Lanes {
     /// Each source must hold `width` values and `packed` `GROUP · width` writable ones, overlapping none.
     unsafe fn pack(sources: &[*const f32; GROUP], width: usize, packed: *mut f32);
 
-    /// Writes the row's sums, times alpha, plus the bias.
+    /// Writes the row's sums, starting from the bias.
     ///
     /// # Safety
     /// Every position's taps must lie in the packed rows, the weights must hold `kh · kw` vectors and the bias
     /// one, and `sums` `out_w` writable vectors overlapping none of them.
     unsafe fn taps(row: &TapRow);
 
-    /// Stores lane `j` of the `len` vectors at `sums` to `outputs[j]`, for the first `lanes` lanes.
+    /// Stores lane `j` of the `len` vectors at `sums` to `outputs[j]`, for the first `lanes` lanes, finished
+    /// on the way: plus the lane's residual, then the activation unless it is transcendental.
     ///
     /// # Safety
-    /// `sums` must hold `len` vectors and each of the first `lanes` outputs `len` writable values, overlapping
-    /// nothing else.
-    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize);
+    /// `sums` must hold `len` vectors, each of the first `lanes` outputs `len` writable values overlapping
+    /// nothing else, and each of their residuals (if any) `len` values.
+    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize, finish: &Finish);
 }
 
 /// Runs a bound call's tiles with the AVX2 kernels, the whole tile loop compiled with AVX2 and FMA.
@@ -91,11 +106,11 @@ unsafe fn tiles<L: Lanes>(bound: &BoundDepthwise<'_>, begin: u64, end: u64) {
     }
     let layout = Layout::of(bound);
     let mut scratch = SCRATCH.take();
-    // Zeroed once: the packed rows' pads are never written after.
-    scratch.clear();
-    scratch.resize(layout.len, 0.0);
+    if scratch.len() < layout.len {
+        scratch.resize(layout.len, 0.0);
+    }
     for tile in begin..end {
-        // SAFETY: forwarded contract; the scratch is laid out so, its pads zero.
+        // SAFETY: forwarded contract; the scratch is laid out so.
         unsafe { run_tile::<L>(bound, tile as usize, &layout, &mut scratch) };
     }
     SCRATCH.set(scratch);
@@ -170,21 +185,24 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
     for (t, weights) in scratch[..bias_at].chunks_exact_mut(GROUP).enumerate() {
         for (j, weight) in weights.iter_mut().enumerate() {
             // SAFETY: each output channel has `kh · kw` weights.
-            *weight = unsafe { *arg(1).add(channel_of(j) * taps + t) };
+            *weight = call.alpha * unsafe { *arg(1).add(channel_of(j) * taps + t) };
         }
     }
     for slot in 0..packed_rows {
-        // The columns between the pads (the padded width is at least pad_left + width); the pads stay zero.
-        let start = packed_at + slot * row_len + pad_left * GROUP;
-        let packed = &mut scratch[start..start + width * GROUP];
+        let padded = &mut scratch[packed_at + slot * row_len..packed_at + (slot + 1) * row_len];
         match (first * sh + slot).checked_sub(pad_top).filter(|&row| row < height) {
             Some(row) => {
+                // The columns between the pads (the padded width is at least pad_left + width); the pads zero.
+                let (left, rest) = padded.split_at_mut(pad_left * GROUP);
+                let (inside, right) = rest.split_at_mut(width * GROUP);
+                left.fill(0.0);
+                right.fill(0.0);
                 let sources = inputs.map(|plane| plane.wrapping_add(row * width));
-                // SAFETY: row < height, so each lane's row lies in its input plane; `packed` holds
+                // SAFETY: row < height, so each lane's row lies in its input plane; `inside` holds
                 // `GROUP · width` values.
-                unsafe { L::pack(&sources, width, packed.as_mut_ptr()) };
+                unsafe { L::pack(&sources, width, inside.as_mut_ptr()) };
             }
-            None => packed.fill(0.0),
+            None => padded.fill(0.0),
         }
     }
 
@@ -199,7 +217,6 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
             tap_step: dw * GROUP,
             out_w,
             weights: base.cast_const(),
-            alpha: call.alpha,
             bias: base.wrapping_add(bias_at).cast_const(),
             sums: base.wrapping_add(sums_at + r * out_w * GROUP),
         };
@@ -209,30 +226,18 @@ unsafe fn run_tile<L: Lanes>(bound: &BoundDepthwise<'_>, tile: usize, layout: &L
     }
 
     let len = rows * out_w;
-    let sums = &mut scratch[sums_at..sums_at + len * GROUP];
-    let activation = call.activation;
-    if !call.residual && activation != Activation::None {
-        activate_row(sums, activation);
-    }
+    let residuals = call.residual.then(|| {
+        let residual = arg(3 + usize::from(call.bias)).cast_const();
+        std::array::from_fn(|j| if j < lanes { residual.wrapping_add(out_at(j)) } else { std::ptr::null() })
+    });
+    let finish = Finish { residuals, activation: call.activation };
     // SAFETY: the band's rows of each stored lane's output plane are `len` contiguous values of y, which
-    // overlaps no argument and no other tile's band.
-    unsafe { L::unpack(sums.as_ptr(), len, &outputs, lanes) };
-    if call.residual {
-        let residual = arg(3 + usize::from(call.bias));
-        for (j, &output) in outputs[..lanes].iter().enumerate() {
-            // SAFETY: as above; the residual is shaped like y.
-            let (out, residual) = unsafe {
-                (
-                    std::slice::from_raw_parts_mut(output, len),
-                    std::slice::from_raw_parts(residual.add(out_at(j)).cast_const(), len),
-                )
-            };
-            for (o, r) in out.iter_mut().zip(residual) {
-                *o += r;
-            }
-            if activation != Activation::None {
-                activate_row(out, activation);
-            }
+    // overlaps no argument and no other tile's band; the residual is shaped like y.
+    unsafe { L::unpack(base.wrapping_add(sums_at).cast_const(), len, &outputs, lanes, &finish) };
+    if call.activation.is_transcendental() {
+        for &output in &outputs[..lanes] {
+            // SAFETY: as above.
+            activate_row(unsafe { std::slice::from_raw_parts_mut(output, len) }, call.activation);
         }
     }
 }
@@ -254,7 +259,8 @@ impl Lanes for Portable {
     #[inline(always)]
     unsafe fn taps(row: &TapRow) {
         for ox in 0..row.out_w {
-            let mut sums = [0f32; GROUP];
+            // SAFETY: the bias holds a vector.
+            let mut sums: [f32; GROUP] = std::array::from_fn(|j| unsafe { *row.bias.add(j) });
             for ky in 0..row.kh {
                 for kx in 0..row.kw {
                     // SAFETY: as the trait requires.
@@ -267,19 +273,21 @@ impl Lanes for Portable {
                     }
                 }
             }
-            for (j, sum) in sums.iter().enumerate() {
-                // SAFETY: the bias holds a vector, and position ox's vector lies in the sums.
-                unsafe { *row.sums.add(ox * GROUP + j) = row.alpha * sum + *row.bias.add(j) };
-            }
+            // SAFETY: position ox's vector lies in the sums.
+            unsafe { std::ptr::copy_nonoverlapping(sums.as_ptr(), row.sums.add(ox * GROUP), GROUP) };
         }
     }
 
     #[inline(always)]
-    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize) {
+    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize, finish: &Finish) {
+        let activation = if finish.activation.is_transcendental() { Activation::None } else { finish.activation };
         for (j, output) in outputs[..lanes].iter().enumerate() {
             for position in 0..len {
                 // SAFETY: as the trait requires.
-                unsafe { *output.add(position) = *sums.add(position * GROUP + j) };
+                unsafe {
+                    let residual = finish.residuals.map_or(0.0, |r| *r[j].add(position));
+                    *output.add(position) = activation.apply(*sums.add(position * GROUP + j) + residual);
+                }
             }
         }
     }
@@ -304,9 +312,9 @@ impl Lanes for Avx2 {
     }
 
     #[inline(always)]
-    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize) {
+    unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize, finish: &Finish) {
         // SAFETY: as above.
-        unsafe { avx2::unpack(sums, len, outputs, lanes) }
+        unsafe { avx2::unpack(sums, len, outputs, lanes, finish) }
     }
 }
 
@@ -314,23 +322,29 @@ impl Lanes for Avx2 {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{GROUP, TapRow};
+    use super::{Finish, GROUP, TapRow};
+    use crate::gemm::Activation;
+
+    /// The 4x4 transposes within each 128-bit half: given `v[i]` = [4 values of row i | 4 values of row i + 4],
+    /// returns `c[k]` = [value k of rows 0..4 | value k of rows 4..8], value k of the eight rows in row order.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn transpose_halves(v: [__m256; 4]) -> [__m256; 4] {
+        // Pairs interleaved per half: [v0[0] v1[0] v0[1] v1[1] | v0[4] v1[4] v0[5] v1[5]] and so on.
+        let (p01l, p01h) = (_mm256_unpacklo_ps(v[0], v[1]), _mm256_unpackhi_ps(v[0], v[1]));
+        let (p23l, p23h) = (_mm256_unpacklo_ps(v[2], v[3]), _mm256_unpackhi_ps(v[2], v[3]));
+        let low = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b01_00_01_00>(a, b);
+        let high = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b11_10_11_10>(a, b);
+        [low(p01l, p23l), high(p01l, p23l), low(p01h, p23h), high(p01h, p23h)]
+    }
 
     /// The 8x8 transpose: lane j of vector i becomes lane i of vector j.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     fn transpose(v: [__m256; 8]) -> [__m256; 8] {
-        // Pairs interleaved per 128-bit half: [v0[0] v1[0] v0[1] v1[1] | v0[4] v1[4] v0[5] v1[5]] and so on.
-        let pairs = |a: __m256, b: __m256| (_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
-        let (p01l, p01h) = pairs(v[0], v[1]);
-        let (p23l, p23h) = pairs(v[2], v[3]);
-        let (p45l, p45h) = pairs(v[4], v[5]);
-        let (p67l, p67h) = pairs(v[6], v[7]);
-        // Quads: element k of four vectors in each half, k = 0, 1, 2, 3 below and k + 4 above.
-        let low = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b01_00_01_00>(a, b);
-        let high = |a: __m256, b: __m256| _mm256_shuffle_ps::<0b11_10_11_10>(a, b);
-        let q0 = [low(p01l, p23l), high(p01l, p23l), low(p01h, p23h), high(p01h, p23h)];
-        let q1 = [low(p45l, p67l), high(p45l, p67l), low(p45h, p67h), high(p45h, p67h)];
+        // Element k of four vectors in each half, k = 0, 1, 2, 3 below and k + 4 above.
+        let q0 = transpose_halves([v[0], v[1], v[2], v[3]]);
+        let q1 = transpose_halves([v[4], v[5], v[6], v[7]]);
         // Element k of all eight: the low halves of quad k for k < 4, the high halves of quad k - 4 beyond.
         std::array::from_fn(|k| {
             if k < 4 {
@@ -353,14 +367,18 @@ mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn pack(sources: &[*const f32; GROUP], width: usize, packed: *mut f32) {
-        let whole = width / 8 * 8;
-        for col in (0..whole).step_by(8) {
-            let mut rows = [_mm256_setzero_ps(); 8];
-            for (row, source) in rows.iter_mut().zip(sources) {
-                // SAFETY: columns col..col + 8 of each source exist.
-                *row = unsafe { _mm256_loadu_ps(source.add(col)) };
-            }
-            for (i, column) in transpose(rows).iter().enumerate() {
+        // Four columns at a time: rows i and i + 4 loaded into the halves of one vector, so that the
+        // transpose needs no shuffle across halves.
+        let whole = width / 4 * 4;
+        for col in (0..whole).step_by(4) {
+            let rows: [__m256; 4] = std::array::from_fn(|i| {
+                // SAFETY: columns col..col + 4 of each source exist.
+                unsafe {
+                    let below = _mm256_castps128_ps256(_mm_loadu_ps(sources[i].add(col)));
+                    _mm256_insertf128_ps::<1>(below, _mm_loadu_ps(sources[i + 4].add(col)))
+                }
+            });
+            for (i, column) in transpose_halves(rows).iter().enumerate() {
                 // SAFETY: column col + i < width has its vector in `packed`.
                 unsafe { _mm256_storeu_ps(packed.add((col + i) * GROUP), *column) };
             }
@@ -385,30 +403,115 @@ mod avx2 {
     /// As [`super::Lanes::unpack`].
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn unpack(sums: *const f32, len: usize, outputs: &[*mut f32; GROUP], lanes: usize) {
-        let whole = len / 8 * 8;
-        for position in (0..whole).step_by(8) {
-            let mut vectors = [_mm256_setzero_ps(); 8];
-            for (i, vector) in vectors.iter_mut().enumerate() {
-                // SAFETY: position + i < len.
-                *vector = unsafe { _mm256_loadu_ps(sums.add((position + i) * GROUP)) };
-            }
-            for (output, row) in outputs[..lanes].iter().zip(&transpose(vectors)) {
-                // SAFETY: positions position..position + 8 of each stored lane's output exist.
-                unsafe { _mm256_storeu_ps(output.add(position), *row) };
+    pub(super) unsafe fn unpack(
+        sums: *const f32,
+        len: usize,
+        outputs: &[*mut f32; GROUP],
+        lanes: usize,
+        finish: &Finish,
+    ) {
+        let zero = _mm256_setzero_ps();
+        // The non-transcendental activations on registers, as the GEMM kernels' epilogue computes them
+        // (transcendental ones pass through: they run over the stored rows).
+        // SAFETY (every arm): forwarded contract.
+        unsafe {
+            match finish.activation {
+                Activation::Relu => unpack_lanes(sums, len, outputs, lanes, finish, |v| _mm256_max_ps(v, zero)),
+                Activation::Clip { lo, hi } => {
+                    let (lo, hi) = (_mm256_set1_ps(lo), _mm256_set1_ps(hi));
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| _mm256_min_ps(_mm256_max_ps(v, lo), hi))
+                }
+                Activation::LeakyRelu { alpha } => {
+                    let alpha = _mm256_set1_ps(alpha);
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| {
+                        _mm256_add_ps(_mm256_max_ps(v, zero), _mm256_mul_ps(_mm256_min_ps(v, zero), alpha))
+                    })
+                }
+                Activation::HardSwish => {
+                    let (three, six, sixth) = (_mm256_set1_ps(3.0), _mm256_set1_ps(6.0), _mm256_set1_ps(1.0 / 6.0));
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| {
+                        let gate = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, three), zero), six);
+                        _mm256_mul_ps(v, _mm256_mul_ps(gate, sixth))
+                    })
+                }
+                Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {
+                    unpack_lanes(sums, len, outputs, lanes, finish, |v| v)
+                }
             }
         }
-        let count = len - whole;
-        if count > 0 {
-            let mut vectors = [_mm256_setzero_ps(); 8];
-            for (i, vector) in vectors.iter_mut().enumerate().take(count) {
-                // SAFETY: whole + i < len.
-                *vector = unsafe { _mm256_loadu_ps(sums.add((whole + i) * GROUP)) };
+    }
+
+    /// [`unpack`] with the activation `activate`, specialized for full groups with and without a residual
+    /// (their lane loops unroll, their transposed vectors stay in registers).
+    ///
+    /// # Safety
+    /// As [`super::Lanes::unpack`]; inlined into functions compiled with AVX2 and FMA.
+    #[inline(always)]
+    unsafe fn unpack_lanes(
+        sums: *const f32,
+        len: usize,
+        outputs: &[*mut f32; GROUP],
+        lanes: usize,
+        finish: &Finish,
+        activate: impl Fn(__m256) -> __m256,
+    ) {
+        // SAFETY (every arm): forwarded contract.
+        unsafe {
+            match (lanes, finish.residuals) {
+                (GROUP, None) => unpack_with(sums, len, outputs, GROUP, None, &activate),
+                (GROUP, Some(residuals)) => unpack_with(sums, len, outputs, GROUP, Some(residuals), &activate),
+                (lanes, residuals) => unpack_with(sums, len, outputs, lanes, residuals, &activate),
             }
-            let mask = first_lanes(count);
-            for (output, row) in outputs[..lanes].iter().zip(&transpose(vectors)) {
-                // SAFETY: positions whole..len of each stored lane's output exist; the mask skips the others.
-                unsafe { _mm256_maskstore_ps(output.add(whole), mask, *row) };
+        }
+    }
+
+    /// # Safety
+    /// As [`unpack_lanes`], with the residuals `finish` has.
+    #[inline(always)]
+    unsafe fn unpack_with(
+        sums: *const f32,
+        len: usize,
+        outputs: &[*mut f32; GROUP],
+        lanes: usize,
+        residuals: Option<[*const f32; GROUP]>,
+        activate: &impl Fn(__m256) -> __m256,
+    ) {
+        // Lane j's vector at `position` plus its residual (read in the mask's lanes), then activated.
+        let finished = |v: __m256, j: usize, position: usize, mask: __m256i| {
+            let v = match residuals {
+                // SAFETY: lane j's residual holds `len` values; the mask keeps the read inside them.
+                Some(residuals) => unsafe { _mm256_add_ps(v, _mm256_maskload_ps(residuals[j].add(position), mask)) },
+                None => v,
+            };
+            activate(v)
+        };
+        // SAFETY (the block): inlined into functions compiled with AVX2; every access is as commented.
+        unsafe {
+            let all = _mm256_set1_epi32(-1);
+            let whole = len / 8 * 8;
+            for position in (0..whole).step_by(8) {
+                let mut vectors = [_mm256_setzero_ps(); 8];
+                for (i, vector) in vectors.iter_mut().enumerate() {
+                    // position + i < len.
+                    *vector = _mm256_loadu_ps(sums.add((position + i) * GROUP));
+                }
+                for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
+                    // Positions position..position + 8 of each stored lane's output exist.
+                    _mm256_storeu_ps(output.add(position), finished(*row, j, position, all));
+                }
+            }
+            let count = len - whole;
+            if count > 0 {
+                let mut vectors = [_mm256_setzero_ps(); 8];
+                for (i, vector) in vectors.iter_mut().enumerate().take(count) {
+                    // whole + i < len.
+                    *vector = _mm256_loadu_ps(sums.add((whole + i) * GROUP));
+                }
+                let mask = first_lanes(count);
+                for (j, (output, row)) in outputs[..lanes].iter().zip(&transpose(vectors)).enumerate() {
+                    // Positions whole..len of each stored lane's output exist; the mask skips the others.
+                    _mm256_maskstore_ps(output.add(whole), mask, finished(*row, j, whole, mask));
+                }
             }
         }
     }
@@ -471,16 +574,12 @@ mod avx2 {
     unsafe fn positions(row: &TapRow, geometry: Geometry, held: Option<&[__m256]>) {
         const BLOCK: usize = 4;
         let out_w = row.out_w;
-        // SAFETY: the row's bias is a vector; inlined into functions compiled with AVX.
-        let (alpha, bias) = unsafe { (_mm256_set1_ps(row.alpha), _mm256_loadu_ps(row.bias)) };
-        // SAFETY: the same.
-        let finish = |sum: __m256| unsafe { _mm256_add_ps(_mm256_mul_ps(alpha, sum), bias) };
         if out_w < BLOCK {
             for ox in 0..out_w {
                 // SAFETY: position ox < out_w has its taps in the packed rows and its vector in the sums.
                 unsafe {
                     let [sum] = block::<1>(row, geometry, held, ox);
-                    _mm256_storeu_ps(row.sums.add(ox * GROUP), finish(sum));
+                    _mm256_storeu_ps(row.sums.add(ox * GROUP), sum);
                 }
             }
             return;
@@ -492,7 +591,7 @@ mod avx2 {
             unsafe {
                 let sums = block::<BLOCK>(row, geometry, held, at);
                 for (i, sum) in sums.iter().enumerate() {
-                    _mm256_storeu_ps(row.sums.add((at + i) * GROUP), finish(*sum));
+                    _mm256_storeu_ps(row.sums.add((at + i) * GROUP), *sum);
                 }
             }
             ox = at + BLOCK;
@@ -511,8 +610,8 @@ mod avx2 {
         ox: usize,
     ) -> [__m256; N] {
         let Geometry { kh, kw, col_step, tap_step } = geometry;
-        // SAFETY: inlined into functions compiled with AVX.
-        let mut sums = [unsafe { _mm256_setzero_ps() }; N];
+        // SAFETY: the row's bias is a vector; inlined into functions compiled with AVX.
+        let mut sums = [unsafe { _mm256_loadu_ps(row.bias) }; N];
         for ky in 0..kh {
             // SAFETY: forwarded contract.
             unsafe {

@@ -171,16 +171,27 @@ unsafe fn linear_epilogue(e: &TileEpilogue, v: f32, i: usize, j: usize) -> f32 {
     }
 }
 
-/// Applies a transcendental activation to a stored row segment. One loop per activation, each free of
-/// branches, so the loops vectorize with the features of the kernel this is inlined into.
+/// Applies an activation to a stored row segment. One loop per activation, each free of branches, so the
+/// loops vectorize with the features of the kernel this is inlined into (plain `for` loops inlined here: an
+/// iterator's `for_each` may stay an out-of-line call compiled without those features).
 #[inline(always)]
 pub(crate) fn activate_row(row: &mut [f32], activation: Activation) {
+    #[inline(always)]
+    fn each(row: &mut [f32], f: impl Fn(f32) -> f32) {
+        for x in row {
+            *x = f(*x);
+        }
+    }
     match activation {
-        Activation::Sigmoid => row.iter_mut().for_each(|x| *x = sigmoid(*x)),
-        Activation::Tanh => row.iter_mut().for_each(|x| *x = tanh(*x)),
-        Activation::Silu => row.iter_mut().for_each(|x| *x *= sigmoid(*x)),
-        Activation::Gelu => row.iter_mut().for_each(|x| *x = gelu(*x)),
-        other => row.iter_mut().for_each(|x| *x = other.apply(*x)),
+        Activation::None => {}
+        Activation::Relu => each(row, |x| Activation::Relu.apply(x)),
+        Activation::Clip { lo, hi } => each(row, |x| Activation::Clip { lo, hi }.apply(x)),
+        Activation::LeakyRelu { alpha } => each(row, |x| Activation::LeakyRelu { alpha }.apply(x)),
+        Activation::Sigmoid => each(row, sigmoid),
+        Activation::Tanh => each(row, tanh),
+        Activation::Silu => each(row, |x| x * sigmoid(x)),
+        Activation::Gelu => each(row, gelu),
+        Activation::HardSwish => each(row, |x| Activation::HardSwish.apply(x)),
     }
 }
 
