@@ -323,7 +323,7 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     use super::{Finish, GROUP, TapRow};
-    use crate::gemm::Activation;
+    use crate::gemm::{WithActivation, Ymm, with_activation};
 
     /// The 4x4 transposes within each 128-bit half: given `v[i]` = [4 values of row i | 4 values of row i + 4],
     /// returns `c[k]` = [value k of rows 0..4 | value k of rows 4..8], value k of the eight rows in row order.
@@ -410,34 +410,26 @@ mod avx2 {
         lanes: usize,
         finish: &Finish,
     ) {
-        let zero = _mm256_setzero_ps();
-        // The non-transcendental activations on registers, as the GEMM kernels' epilogue computes them
-        // (transcendental ones pass through: they run over the stored rows).
-        // SAFETY (every arm): forwarded contract.
-        unsafe {
-            match finish.activation {
-                Activation::Relu => unpack_lanes(sums, len, outputs, lanes, finish, |v| _mm256_max_ps(v, zero)),
-                Activation::Clip { lo, hi } => {
-                    let (lo, hi) = (_mm256_set1_ps(lo), _mm256_set1_ps(hi));
-                    unpack_lanes(sums, len, outputs, lanes, finish, |v| _mm256_min_ps(_mm256_max_ps(v, lo), hi))
-                }
-                Activation::LeakyRelu { alpha } => {
-                    let alpha = _mm256_set1_ps(alpha);
-                    unpack_lanes(sums, len, outputs, lanes, finish, |v| {
-                        _mm256_add_ps(_mm256_max_ps(v, zero), _mm256_mul_ps(_mm256_min_ps(v, zero), alpha))
-                    })
-                }
-                Activation::HardSwish => {
-                    let (three, six, sixth) = (_mm256_set1_ps(3.0), _mm256_set1_ps(6.0), _mm256_set1_ps(1.0 / 6.0));
-                    unpack_lanes(sums, len, outputs, lanes, finish, |v| {
-                        let gate = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, three), zero), six);
-                        _mm256_mul_ps(v, _mm256_mul_ps(gate, sixth))
-                    })
-                }
-                Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {
-                    unpack_lanes(sums, len, outputs, lanes, finish, |v| v)
-                }
-            }
+        // SAFETY: forwarded contract.
+        unsafe { with_activation(finish.activation, Unpack { sums, len, outputs, lanes, finish }) }
+    }
+
+    /// An [`unpack`] call, run with the register form of its activation (transcendental ones pass through:
+    /// they run over the stored rows).
+    struct Unpack<'a> {
+        sums: *const f32,
+        len: usize,
+        outputs: &'a [*mut f32; GROUP],
+        lanes: usize,
+        finish: &'a Finish,
+    }
+
+    impl WithActivation<Ymm> for Unpack<'_> {
+        #[inline(always)]
+        unsafe fn run(self, activate: impl Fn(Ymm) -> Ymm) {
+            let Unpack { sums, len, outputs, lanes, finish } = self;
+            // SAFETY: the contract of `unpack`, which made this call.
+            unsafe { unpack_lanes(sums, len, outputs, lanes, finish, |v| activate(Ymm(v)).0) }
         }
     }
 

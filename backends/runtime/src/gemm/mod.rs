@@ -33,6 +33,10 @@ pub use checked::{
 pub use epilogue::Activation;
 pub(crate) use epilogue::activate_row;
 use kernels::TileBlock;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use kernels::avx2::Ymm;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub(crate) use kernels::simd::{WithActivation, with_activation};
 pub use pack::{pack_a, pack_b, pack_b_im2col, packed_a_len, packed_b_len};
 pub use variant::{GENERIC_MAX_MR, GENERIC_MAX_NR, Isa, Variant};
 

@@ -9,7 +9,7 @@ use super::simd::{self, F32Vector};
 
 /// Eight f32 lanes in a ymm register.
 #[derive(Clone, Copy)]
-struct Ymm(__m256);
+pub(crate) struct Ymm(pub(crate) __m256);
 
 // SAFETY (all methods): callers enable avx2 and fma, which is what the intrinsics need.
 impl F32Vector for Ymm {

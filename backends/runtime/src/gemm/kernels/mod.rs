@@ -11,7 +11,7 @@ pub(crate) mod generic;
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod neon;
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-mod simd;
+pub(crate) mod simd;
 
 use super::Epilogue;
 use super::epilogue::{TileEpilogue, TileOut};

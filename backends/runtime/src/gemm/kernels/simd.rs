@@ -49,6 +49,61 @@ pub(crate) trait F32Vector: Copy {
 /// Most lanes of any vector type (AVX-512's 16).
 const MAX_LANES: usize = 16;
 
+/// Code to run with an activation's register form (see [`with_activation`]).
+pub(crate) trait WithActivation<V> {
+    /// Runs with `activate`, the register form.
+    ///
+    /// # Safety
+    /// As the implementation requires; `V`'s features are enabled.
+    unsafe fn run(self, activate: impl Fn(V) -> V);
+}
+
+/// Runs `code` with the register form of `activation`: the activation for the non-transcendental ones, the
+/// identity for none and the transcendental ones (those run over stored rows, [`activate_row`]). Each
+/// activation gets its own monomorphized copy of `code`, so the form inlines into its loops.
+///
+/// # Safety
+/// `V`'s features must be enabled, and `code` safe to run.
+#[inline(always)]
+pub(crate) unsafe fn with_activation<V: F32Vector>(activation: Activation, code: impl WithActivation<V>) {
+    // SAFETY: the caller enables `V`'s features and vouches for `code`.
+    unsafe {
+        let zero = V::zero();
+        match activation {
+            Activation::Relu => code.run(|v| v.max(zero)),
+            Activation::Clip { lo, hi } => {
+                let (lo, hi) = (V::splat(lo), V::splat(hi));
+                code.run(|v| v.max(lo).min(hi));
+            }
+            Activation::LeakyRelu { alpha } => {
+                let alpha = V::splat(alpha);
+                code.run(|v| v.max(zero).add(v.min(zero).mul(alpha)));
+            }
+            Activation::HardSwish => {
+                let (three, six, sixth) = (V::splat(3.0), V::splat(6.0), V::splat(1.0 / 6.0));
+                code.run(|v| v.mul(v.add(three).max(zero).min(six).mul(sixth)));
+            }
+            Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {
+                code.run(|v| v)
+            }
+        }
+    }
+}
+
+/// The activation over a tile of accumulators, its first `rows` rows and `cols` columns.
+struct ActivateTile<'a, V, const MR: usize, const NV: usize> {
+    acc: &'a mut [[V; NV]; MR],
+    rows: usize,
+    cols: usize,
+}
+
+impl<V: F32Vector, const MR: usize, const NV: usize> WithActivation<V> for ActivateTile<'_, V, MR, NV> {
+    #[inline(always)]
+    unsafe fn run(self, activate: impl Fn(V) -> V) {
+        for_each_vector(self.acc, self.rows, self.cols, |_, _, v| activate(v));
+    }
+}
+
 /// The block kernel of `MR x (NV * LANES)` tiles. See [`BlockKernel`](super::BlockKernel) for the contract.
 ///
 /// # Safety
@@ -238,23 +293,7 @@ unsafe fn store<V: F32Vector, const MR: usize, const NV: usize>(
                     v.add(load(residual.add(i * e.residual_stride + j * V::LANES), j))
                 });
             }
-            let zero = V::zero();
-            match e.activation {
-                Activation::Relu => for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(zero)),
-                Activation::Clip { lo, hi } => {
-                    let (lo, hi) = (V::splat(lo), V::splat(hi));
-                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(lo).min(hi));
-                }
-                Activation::LeakyRelu { alpha } => {
-                    let alpha = V::splat(alpha);
-                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.max(zero).add(v.min(zero).mul(alpha)));
-                }
-                Activation::HardSwish => {
-                    let (three, six, sixth) = (V::splat(3.0), V::splat(6.0), V::splat(1.0 / 6.0));
-                    for_each_vector(&mut acc, rows, cols, |_, _, v| v.mul(v.add(three).max(zero).min(six).mul(sixth)));
-                }
-                Activation::None | Activation::Sigmoid | Activation::Tanh | Activation::Silu | Activation::Gelu => {}
-            }
+            with_activation(e.activation, ActivateTile { acc: &mut acc, rows, cols });
         }
         for (i, acc_i) in acc.iter().enumerate().take(rows) {
             let c_i = out.c.add(i * out.ldc);
