@@ -74,3 +74,32 @@
 // CHECK: ^bb0(%arg0: memref<1x4x4x2xf32>, %arg1: memref<3x2x1x1xf32>, %arg2: memref<3xf32>, %arg3: memref<1x4x4x3xf32>, %arg4: memref<1x4x4x3xf32>):
 // CHECK: "kernel.launch"({{.*}}) {callee = @fused_conv_0, op_type = "nn.fused_conv", tiles = 1}
 // CHECK: sym_name = "fused_conv_nhwc"
+
+// -----
+
+// Tests that softmax and layer_norm divide once per row, not per element: softmax's last loop
+// multiplies by `1 / sum`, and the variance kernel stores `1 / sqrt(var + eps)`, by which the
+// layer_norm kernel multiplies.
+"builtin.module"() ({
+  "func.func"() ({
+  ^bb0(%x: tensor<2x5xf32>, %s: tensor<5xf32>):
+    %y = "nn.softmax"(%x) {axis = -1} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+    %z = "nn.layer_norm"(%y, %s) {axis = -1, epsilon = 1.0e-5 : f64} : (tensor<2x5xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+    "func.return"(%z) : (tensor<2x5xf32>) -> ()
+  }) {function_type = (tensor<2x5xf32>, tensor<5xf32>) -> tensor<2x5xf32>, sym_name = "rows"} : () -> ()
+}) : () -> ()
+// CHECK: "arith.maximumf"
+// CHECK: "math.exp"
+// CHECK: "arith.addf"
+// CHECK: %[[ONE:.*]] = "arith.constant"() {value = 1.0} : () -> f32
+// CHECK-NEXT: %[[R:.*]] = "arith.divf"(%[[ONE]], %{{.*}}) : (f32, f32) -> f32
+// CHECK: "scf.for"
+// CHECK-NOT: "arith.divf"
+// CHECK: "arith.mulf"(%{{.*}}, %[[R]]) : (f32, f32) -> f32
+// CHECK: sym_name = "softmax_0"
+// CHECK: "math.sqrt"
+// CHECK-NEXT: %[[ONE2:.*]] = "arith.constant"() {value = 1.0} : () -> f32
+// CHECK-NEXT: "arith.divf"(%[[ONE2]], %{{.*}}) : (f32, f32) -> f32
+// CHECK: sym_name = "variance_2"
+// CHECK-NOT: "arith.divf"
+// CHECK: sym_name = "layer_norm_3"

@@ -185,8 +185,17 @@ pub(crate) fn function(fb: &mut FunctionBuilder<'_>, name: &str, x: Value, y: Va
     }
 }
 
+/// The least f32 above `-150 ln 2`: below it `e^x <= 2^-150`, which rounds to +0.
+const EXP_ZERO_BELOW: f64 = -103.972_076_416_015_62;
+
 fn exp(m: &mut M<'_, '_>, x: Value) -> Value {
-    let xc = m.clamp(x, -104.0, 89.0);
+    // Arguments whose result rounds to zero give the zero by a select, not by a final scaling
+    // that underflows: an underflowing multiply takes a slow microcode path on some CPUs (AMD
+    // Zen 3), and softmax over attention-masked scores (-10000) has many such arguments.
+    let zero = m.cmpc(FloatCC::LessThan, x, EXP_ZERO_BELOW);
+    let xc = m.selc(zero, 0.0, x);
+    let above = m.cmpc(FloatCC::GreaterThan, xc, 89.0);
+    let xc = m.selc(above, 89.0, xc);
     let t = m.mulc(xc, consts::LOG2_E);
     let n = m.fb.ins().nearest(t);
     let a = m.mulc(n, 0.693359375);
@@ -208,7 +217,8 @@ fn exp(m: &mut M<'_, '_>, x: Value) -> Value {
     let s1 = m.pow2(n1);
     let s2 = m.pow2(n2);
     let p = m.mul(p, s1);
-    m.mul(p, s2)
+    let p = m.mul(p, s2);
+    m.selc(zero, 0.0, p)
 }
 
 fn log(m: &mut M<'_, '_>, x: Value) -> Value {

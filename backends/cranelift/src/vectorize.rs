@@ -9,17 +9,23 @@
 //!
 //! Carried values must be reductions: an f32 or i32 value `acc` whose only use is one op
 //! `acc ⊕ x` (⊕ one of `addf`, `mulf`, `maximumf`, `minimumf`, `addi`, `muli`, `maxsi`, `minsi`;
-//! either operand order) whose result is used only by the `scf.yield`, at `acc`'s position. The
-//! vector loop keeps four partial results, lane k folding the elements `k, k + 4, k + 8, ...`; it
-//! starts from the identity of ⊕ with the initial value in lane 0 (the initial value in every
-//! lane for the idempotent max/min), combines the lanes as `(l0 ⊕ l1) ⊕ (l2 ⊕ l3)` after the
-//! loop, and the scalar loop folds the remaining elements into that in order. Integer results are
-//! exact; float sums and products are reassociated, so they may differ from the sequential order
-//! in the last bits (like any blocked or threaded reduction). `maximumf`/`minimumf` propagate NaN
-//! in any order and treat -0 < +0, so their results are exact too.
+//! either operand order) whose result is used only by the `scf.yield`, at `acc`'s position. A
+//! loop with reductions and no `math` op (whose time is then the chain of ⊕, not the body) first
+//! runs eight elements at a time with two vector accumulators per reduction, so that two
+//! dependency chains of ⊕ overlap (a NaN-propagating maximum is several instructions deep):
+//! accumulator u's lane k folds the elements `8j + 4u + k`. The first starts
+//! from the identity of ⊕ with the initial value in lane 0, the second from the identity (both
+//! from the initial value in every lane for the idempotent max/min). After that loop the two are
+//! combined lane by lane, a loop four elements at a time (at most one iteration) folds on, the
+//! lanes are combined as `(l0 ⊕ l1) ⊕ (l2 ⊕ l3)`, and the scalar loop folds the remaining
+//! elements into that in order. Other loops go four elements at a time. Integer
+//! results are exact; float sums and products are reassociated, so they may differ from the
+//! sequential order in the last bits (like any blocked or threaded reduction).
+//! `maximumf`/`minimumf` propagate NaN in any order and treat -0 < +0, so their results are exact
+//! too.
 //!
-//! The vector loop runs `4 * floor((ub - lb) / 4)` iterations, four at a time; the scalar loop
-//! does the rest. Each body value is one of: uniform (a scalar, same in all lanes), linear (an
+//! The vector loops cover `4 * floor((ub - lb) / 4)` iterations; the scalar loop does the rest.
+//! Each body value is one of: uniform (a scalar, same in all lanes), linear (an
 //! `index` whose lane k is `s + k`), a vector (f32/i32 lanes, i1 as all-ones/zero lane masks), or
 //! per-lane scalars (`index` values that are neither). Ops the vector unit has ([`vector_native`])
 //! run on vectors through the same [`Translator::compute`] as scalars (the math expansions are
@@ -63,6 +69,10 @@ struct Plan {
     class: HashMap<msc_ir::Value, Class>,
     /// Per carried value, the op that folds an element into it.
     reductions: Vec<OpId>,
+    /// Whether the vector loop goes eight elements at a time with two accumulators per reduction:
+    /// when there are reductions and no `math` op (a body with a math expansion is bound by its
+    /// throughput, not by the chain of ⊕, and a second copy of it only adds register pressure).
+    two_accumulators: bool,
 }
 
 /// How the lanes of a reduction's vector accumulator start.
@@ -181,7 +191,9 @@ fn analyze(ctx: &Context, op: OpRef<'_>) -> Option<Plan> {
         return None;
     }
     let conflict = loads.iter().any(|(buf, idx)| stores.get(buf).is_some_and(|s| s != idx));
-    if conflict { None } else { Some(Plan { class, reductions }) }
+    let has_math = ctx.block_ops(body).any(|id| ctx.op(id).name().starts_with("math."));
+    let two_accumulators = !reductions.is_empty() && !has_math;
+    if conflict { None } else { Some(Plan { class, reductions, two_accumulators }) }
 }
 
 /// `linear ± invariant` and `invariant + linear` stay linear.
@@ -233,7 +245,7 @@ fn index_to_i32(op: OpRef<'_>) -> bool {
         && *op.result_type(0) == Type::Element(ElementType::I32)
 }
 
-/// Emits the vector loop of `op` over `[lb, ub)` with carried values starting at `inits`;
+/// Emits the vector loops of `op` over `[lb, ub)` with carried values starting at `inits`;
 /// returns where the scalar remainder starts and the carried values it starts from.
 pub(crate) fn emit(
     t: &mut Translator<'_, '_>,
@@ -243,72 +255,50 @@ pub(crate) fn emit(
     inits: &[Value],
 ) -> Result<(Value, Vec<Value>), Error> {
     let Some(plan) = analyze(t.ctx, op) else { return Ok((lb, inits.to_vec())) };
-    let body = op.entry_block(0).ok_or_else(|| t.unsupported(op, "scf.for without a body"))?;
     let n = t.fb.ins().isub(ub, lb);
     let zero = t.fb.ins().iconst(types::I64, 0);
     let n = t.fb.ins().smax(n, zero);
-    let n4 = t.fb.ins().band_imm_s(n, -LANES);
-    let vec_end = t.fb.ins().iadd(lb, n4);
 
-    let mut start = vec![BlockArg::Value(lb)];
     let mut kinds = Vec::new();
+    let mut first = Vec::new();
+    let mut second = Vec::new();
     for (&id, &init) in plan.reductions.iter().zip(inits) {
         let r = t.ctx.op(id);
         let kind = t.kind(r, r.result_type(0))?;
         let ty = vector_type(kind);
-        let acc = match reduction_start(r) {
+        let (lane0, rest) = match reduction_start(r) {
             Some(Start::Identity(c)) => {
                 let identity =
                     if kind == Kind::F32 { fconst(&mut t.fb, ty, c) } else { iconst(&mut t.fb, ty, c as i64) };
-                t.fb.ins().insertlane(identity, init, 0)
+                (t.fb.ins().insertlane(identity, init, 0), identity)
             }
-            _ => t.fb.ins().splat(ty, init),
+            _ => {
+                let all = t.fb.ins().splat(ty, init);
+                (all, all)
+            }
         };
-        start.push(BlockArg::Value(acc));
+        first.push(lane0);
+        second.push(rest);
         kinds.push(kind);
     }
 
-    let header = t.fb.create_block();
-    t.fb.append_block_param(header, types::I64);
-    let body_block = t.fb.create_block();
-    let exit = t.fb.create_block();
-    for &kind in &kinds {
-        t.fb.append_block_param(header, vector_type(kind));
-        t.fb.append_block_param(exit, vector_type(kind));
-    }
-    t.fb.ins().jump(header, &start);
-    t.fb.switch_to_block(header);
-    let params = t.fb.block_params(header).to_vec();
-    let iv = params[0];
-    let more = t.fb.ins().icmp(IntCC::SignedLessThan, iv, vec_end);
-    let accs: Vec<BlockArg> = params[1..].iter().map(|&v| BlockArg::Value(v)).collect();
-    t.fb.ins().brif(more, body_block, &[], exit, &accs);
-
-    t.fb.switch_to_block(body_block);
-    let mut env: HashMap<msc_ir::Value, V> = HashMap::new();
-    let args = t.ctx.block_args(body);
-    env.insert(args[0], V::Linear(iv));
-    for (&a, &p) in args[1..].iter().zip(&params[1..]) {
-        env.insert(a, V::Vector(p));
-    }
-    let mut back = vec![];
-    for id in t.ctx.block_ops(body) {
-        let o = t.ctx.op(id);
-        if o.name() == "scf.yield" {
-            for (&y, &kind) in o.operands().iter().zip(&kinds) {
-                let v = get(t, o, &env, y)?;
-                back.push(BlockArg::Value(to_vector(t, &v, kind)));
-            }
-            break;
+    let mut from = lb;
+    let mut accs = first;
+    if plan.two_accumulators {
+        // Two accumulators per reduction, so that two chains of ⊕ overlap.
+        let n8 = t.fb.ins().band_imm_s(n, -2 * LANES);
+        let end = t.fb.ins().iadd(lb, n8);
+        let pair = vector_loop(t, op, &plan, &kinds, (from, end), vec![accs, second])?;
+        accs = Vec::new();
+        for (k, &id) in plan.reductions.iter().enumerate() {
+            accs.push(t.compute(t.ctx.op(id), &[pair[0][k], pair[1][k]])?);
         }
-        vector_op(t, o, &plan.class, &mut env)?;
+        from = end;
     }
-    let next = t.fb.ins().iadd_imm_s(iv, LANES);
-    back.insert(0, BlockArg::Value(next));
-    t.fb.ins().jump(header, &back);
+    let n4 = t.fb.ins().band_imm_s(n, -LANES);
+    let vec_end = t.fb.ins().iadd(lb, n4);
+    let partials = vector_loop(t, op, &plan, &kinds, (from, vec_end), vec![accs])?.remove(0);
 
-    t.fb.switch_to_block(exit);
-    let partials = t.fb.block_params(exit).to_vec();
     let mut folded = Vec::new();
     for (&id, (&v, &kind)) in plan.reductions.iter().zip(partials.iter().zip(&kinds)) {
         let r = t.ctx.op(id);
@@ -318,6 +308,71 @@ pub(crate) fn emit(
         folded.push(t.compute(r, &[low, high])?);
     }
     Ok((vec_end, folded))
+}
+
+/// A loop over `[from, to)` (a multiple of `LANES * accs.len()` long) that runs the body of `op`
+/// once per set of vector accumulators in `accs` (one vector per reduction, of `kinds`), the
+/// `u`-th copy on lanes `iv + LANES * u ..`; returns the accumulators after it.
+fn vector_loop(
+    t: &mut Translator<'_, '_>,
+    op: OpRef<'_>,
+    plan: &Plan,
+    kinds: &[Kind],
+    (from, to): (Value, Value),
+    accs: Vec<Vec<Value>>,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let body = op.entry_block(0).ok_or_else(|| t.unsupported(op, "scf.for without a body"))?;
+    let copies = accs.len();
+    let header = t.fb.create_block();
+    t.fb.append_block_param(header, types::I64);
+    let body_block = t.fb.create_block();
+    let exit = t.fb.create_block();
+    for _ in 0..copies {
+        for &kind in kinds {
+            t.fb.append_block_param(header, vector_type(kind));
+            t.fb.append_block_param(exit, vector_type(kind));
+        }
+    }
+    let start: Vec<BlockArg> = std::iter::once(from).chain(accs.into_iter().flatten()).map(BlockArg::Value).collect();
+    t.fb.ins().jump(header, &start);
+    t.fb.switch_to_block(header);
+    let params = t.fb.block_params(header).to_vec();
+    let iv = params[0];
+    let more = t.fb.ins().icmp(IntCC::SignedLessThan, iv, to);
+    let carried: Vec<BlockArg> = params[1..].iter().map(|&v| BlockArg::Value(v)).collect();
+    t.fb.ins().brif(more, body_block, &[], exit, &carried);
+
+    t.fb.switch_to_block(body_block);
+    let args = t.ctx.block_args(body);
+    let mut back = Vec::new();
+    let per_copy = kinds.len();
+    for u in 0..copies {
+        let copy_accs = &params[1 + u * per_copy..1 + (u + 1) * per_copy];
+        let mut env: HashMap<msc_ir::Value, V> = HashMap::new();
+        let lane0 = if u == 0 { iv } else { t.fb.ins().iadd_imm_s(iv, LANES * u as i64) };
+        env.insert(args[0], V::Linear(lane0));
+        for (&a, &p) in args[1..].iter().zip(copy_accs) {
+            env.insert(a, V::Vector(p));
+        }
+        for id in t.ctx.block_ops(body) {
+            let o = t.ctx.op(id);
+            if o.name() == "scf.yield" {
+                for (&y, &kind) in o.operands().iter().zip(kinds) {
+                    let v = get(t, o, &env, y)?;
+                    back.push(BlockArg::Value(to_vector(t, &v, kind)));
+                }
+                break;
+            }
+            vector_op(t, o, &plan.class, &mut env)?;
+        }
+    }
+    let next = t.fb.ins().iadd_imm_s(iv, LANES * copies as i64);
+    back.insert(0, BlockArg::Value(next));
+    t.fb.ins().jump(header, &back);
+
+    t.fb.switch_to_block(exit);
+    let results = t.fb.block_params(exit).to_vec();
+    Ok((0..copies).map(|u| results[u * per_copy..(u + 1) * per_copy].to_vec()).collect())
 }
 
 fn get(t: &Translator<'_, '_>, o: OpRef<'_>, env: &HashMap<msc_ir::Value, V>, v: msc_ir::Value) -> Result<V, Error> {

@@ -117,8 +117,10 @@ fn softmax(l: &mut Lowering<'_>, log: bool) -> Result<Vec<Value>, String> {
 
 /// `softmax` or `log_softmax` along the innermost axis of `shape` (data in its accumulator type):
 /// one kernel, three unit-stride loops per row (which the backend vectorizes): the maximum; the
-/// sum of `exp(x - max)`, which softmax also stores into the result; then the result divided by
-/// the sum (softmax) or `x - (max + log(sum))` (log_softmax).
+/// sum of `exp(x - max)`, which softmax also stores into the result; then the result times the
+/// reciprocal of the sum (softmax: one division per row instead of one per element, which moves
+/// the result from `exp / sum` by at most about one more ulp) or `x - (max + log(sum))`
+/// (log_softmax).
 fn softmax_rows(l: &mut Lowering<'_>, shape: &[u64], log: bool) -> Value {
     let len = *shape.last().unwrap_or(&1);
     let groups = shape[..shape.len() - 1].iter().product::<u64>();
@@ -152,20 +154,21 @@ fn softmax_rows(l: &mut Lowering<'_>, shape: &[u64], log: bool) -> Value {
                 }
                 vec![kb.add(s[0], ex)]
             })[0];
-            let shift = if log {
+            let row_constant = if log {
                 let ls = kb.unary(&math::LOG, sum);
                 kb.add(max, ls)
             } else {
-                sum
+                let one = kb.constant(1.0, e);
+                kb.div(one, sum)
             };
             kb.for_range(lo, hi, |kb, j| {
                 let i = kb.add_index(base, j);
                 let r = if log {
                     let v = kb.load(xb, &[i]);
-                    kb.sub(v, shift)
+                    kb.sub(v, row_constant)
                 } else {
                     let v = kb.load(yb, &[i]);
-                    kb.div(v, shift)
+                    kb.mul(v, row_constant)
                 };
                 kb.store(r, yb, &[i]);
             });
@@ -245,8 +248,10 @@ fn batch_norm(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     Ok(vec![out])
 }
 
-/// The mean and `denominator(variance)` of each group of `x` (the `mask` axes of `shape`
-/// reduced), in scratch buffers of type `acc`.
+/// The mean and `1 / denominator(variance)` of each group of `x` (the `mask` axes of `shape`
+/// reduced), in scratch buffers of type `acc`: one division per group, so that standardizing is a
+/// multiplication per element (as ONNX's LayerNormalization defines it: `Reciprocal`, then `Mul`).
+/// For the norms the reference divides, this moves results by at most about one ulp.
 fn moments(
     l: &mut Lowering<'_>,
     (x, shape, mask): (Value, &[u64], &[bool]),
@@ -255,7 +260,7 @@ fn moments(
 ) -> (Value, Value) {
     let groups = group_count(shape, mask);
     let count = shape.iter().product::<u64>() / groups.max(1);
-    let (means, denominators) = (scratch(l, groups, acc), scratch(l, groups, acc));
+    let (means, reciprocals) = (scratch(l, groups, acc), scratch(l, groups, acc));
     let divide = |kb: &mut KernelBuilder<'_>, v: Value| {
         let n = kb.constant(count as f64, acc);
         kb.div(v, n)
@@ -275,11 +280,13 @@ fn moments(
         combine: BinOp::Add,
         finalize: &|kb, _, v| {
             let var = divide(kb, v);
-            denominator(kb, var)
+            let d = denominator(kb, var);
+            let one = kb.constant(1.0, acc);
+            kb.div(one, d)
         },
     };
-    reduce(l, "variance", (x, shape, mask), denominators, &[means], &variance);
-    (means, denominators)
+    reduce(l, "variance", (x, shape, mask), reciprocals, &[means], &variance);
+    (means, reciprocals)
 }
 
 /// `sqrt(var + epsilon)`.
@@ -291,26 +298,26 @@ fn root_plus(epsilon: f64, acc: ElementType) -> impl Fn(&mut KernelBuilder<'_>, 
     }
 }
 
-/// Writes `y = (x - mean[g]) / denominator[g] * scale[s] + bias[b]` over `nest`, whose strides
+/// Writes `y = (x - mean[g]) * reciprocal[g] * scale[s] + bias[b]` over `nest`, whose strides
 /// address x (and y), the group statistics, and then scale and bias when given.
 fn standardize(
     l: &mut Lowering<'_>,
     hint: &str,
     nest: &Nest,
     (x, y): (Value, Value),
-    (means, denominators): (Value, Value),
+    (means, reciprocals): (Value, Value),
     affine: &[Value],
 ) {
     let e = l.memref(y).element;
     let acc = l.memref(means).element;
-    let mut buffers = vec![x, y, means, denominators];
+    let mut buffers = vec![x, y, means, reciprocals];
     buffers.extend_from_slice(affine);
     launch_nest(l, hint, nest, &buffers, |kb, bufs, idx| {
         let v = load_as(kb, bufs[0], idx[0], acc);
         let m = kb.load(bufs[2], &[idx[1]]);
-        let d = kb.load(bufs[3], &[idx[1]]);
+        let inverse = kb.load(bufs[3], &[idx[1]]);
         let t = kb.sub(v, m);
-        let mut r = kb.div(t, d);
+        let mut r = kb.mul(t, inverse);
         if let Some(&scale) = bufs.get(4) {
             let s = load_as(kb, scale, idx[2], acc);
             r = kb.mul(r, s);
