@@ -38,34 +38,59 @@ pub(crate) trait Lanes: Copy {
     unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32);
 }
 
-/// `Σ coeffs[i]·values[i]`, skipping zero coefficients and multiplying by none of ±1.
+/// Runs `$body` once for each of the listed constants bound to `$i`: a loop unrolled in the source, so the
+/// matrix coefficients it indexes are constants to the compiler and every branch on them folds.
+macro_rules! unroll {
+    ($i:ident in [$($n:literal),*] $body:block) => {
+        $({
+            const $i: usize = $n;
+            $body
+        })*
+    };
+}
+
+/// `Σ coeffs[i]·values[i]`, skipping zero coefficients and multiplying by none of ±1 (the coefficients are
+/// constants once inlined).
 #[inline(always)]
 fn combine<V: Lanes>(coeffs: &[f32; WINDOW], values: &[V; WINDOW]) -> V {
     let mut sum: Option<V> = None;
-    for (&c, &v) in coeffs.iter().zip(values) {
-        sum = Some(match (sum, c) {
-            (_, 0.0) => continue,
-            (None, 1.0) => v,
-            (None, _) => v.scale(c),
-            (Some(s), 1.0) => s.add(v),
-            (Some(s), -1.0) => s.sub(v),
-            (Some(s), _) => v.mul_add(c, s),
-        });
-    }
+    unroll!(I in [0, 1, 2, 3, 4, 5] {
+        let (c, v) = (coeffs[I], values[I]);
+        sum = match (sum, c) {
+            (s, 0.0) => s,
+            (None, 1.0) => Some(v),
+            (None, _) => Some(v.scale(c)),
+            (Some(s), 1.0) => Some(s.add(v)),
+            (Some(s), -1.0) => Some(s.sub(v)),
+            (Some(s), _) => Some(v.mul_add(c, s)),
+        };
+    });
     sum.unwrap_or(V::splat(0.0))
 }
 
-/// `mat · d · matᵀ` for the 6x6 window `d` (as rows) and a matrix of `R` rows of 6.
+/// `mat · d · matᵀ` for the 6x6 window `d` (as rows) and a matrix of `R <= 6` rows of 6.
 #[inline(always)]
 fn sandwich<V: Lanes, const R: usize>(mat: &[[f32; WINDOW]; R], d: &[[V; WINDOW]; WINDOW]) -> [[V; R]; R] {
     let mut left = [[V::splat(0.0); WINDOW]; R];
-    for j in 0..WINDOW {
-        let column = std::array::from_fn(|i| d[i][j]);
-        for (row, coeffs) in left.iter_mut().zip(mat) {
-            row[j] = combine(coeffs, &column);
+    unroll!(J in [0, 1, 2, 3, 4, 5] {
+        let column = [d[0][J], d[1][J], d[2][J], d[3][J], d[4][J], d[5][J]];
+        unroll!(ROW in [0, 1, 2, 3, 4, 5] {
+            if let (Some(coeffs), Some(row)) = (mat.get(ROW), left.get_mut(ROW)) {
+                row[J] = combine(coeffs, &column);
+            }
+        });
+    });
+    let mut out = [[V::splat(0.0); R]; R];
+    unroll!(ROW in [0, 1, 2, 3, 4, 5] {
+        if let (Some(values), Some(out_row)) = (left.get(ROW), out.get_mut(ROW)) {
+            unroll!(COL in [0, 1, 2, 3, 4, 5] {
+                if let (Some(coeffs), Some(cell)) = (mat.get(COL), out_row.get_mut(COL)) {
+                    *cell = combine(coeffs, values);
+                }
+            });
         }
-    }
-    std::array::from_fn(|r| std::array::from_fn(|s| combine(&mat[s], &left[r])))
+    });
+    out
 }
 
 /// `Bᵀ d B` for the windows of 8 tiles: `rows[i]` is window row `i` of the first tile (36 values readable).
@@ -74,8 +99,11 @@ fn sandwich<V: Lanes, const R: usize>(mat: &[[f32; WINDOW]; R], d: &[[V; WINDOW]
 /// Every row pointer must be valid for reading 36 values.
 #[inline(always)]
 pub(crate) unsafe fn input_block<V: Lanes>(rows: &[*const f32; WINDOW]) -> [[V; WINDOW]; WINDOW] {
-    // SAFETY: forwarded contract.
-    let d = rows.map(|row| unsafe { V::load_windows(row) });
+    let mut d = [[V::splat(0.0); WINDOW]; WINDOW];
+    unroll!(I in [0, 1, 2, 3, 4, 5] {
+        // SAFETY: forwarded contract.
+        d[I] = unsafe { V::load_windows(rows[I]) };
+    });
     sandwich(&BT, &d)
 }
 
@@ -176,7 +204,12 @@ mod avx2 {
     unsafe fn deinterleave(row: *const f32) -> [__m256; 4] {
         // SAFETY: forwarded contract; only inlined into code compiled with AVX2.
         unsafe {
-            let r: [__m256; 4] = std::array::from_fn(|i| _mm256_loadu_ps(row.add(8 * i)));
+            let r = [
+                _mm256_loadu_ps(row),
+                _mm256_loadu_ps(row.add(8)),
+                _mm256_loadu_ps(row.add(16)),
+                _mm256_loadu_ps(row.add(24)),
+            ];
             // Groups (0, 4), (1, 5), (2, 6), (3, 7): the halves the transpose then takes apart.
             transpose4(
                 _mm256_permute2f128_ps::<0x20>(r[0], r[2]),

@@ -473,12 +473,15 @@ impl<'a> BoundWinograd<'a> {
                     }
                 }
             }
-            let pointers: [*const f32; WINDOW] = std::array::from_fn(|i| match rows[i] {
-                None => zero.as_ptr(),
-                // SAFETY: an inside block's 36 columns lie in row r.
-                Some(r) if inside => unsafe { x.add(r * width + left as usize) },
-                Some(_) => scratch[i].as_ptr(),
-            });
+            let mut pointers = [zero.as_ptr(); WINDOW];
+            for ((pointer, r), padded) in pointers.iter_mut().zip(rows).zip(&scratch) {
+                *pointer = match r {
+                    None => zero.as_ptr(),
+                    // SAFETY: an inside block's 36 columns lie in row r.
+                    Some(r) if inside => unsafe { x.add(r * width + left as usize) },
+                    Some(_) => padded.as_ptr(),
+                };
+            }
             // SAFETY: every pointer reads 36 values: the zero row, a scratch row, or a row of x.
             let out = unsafe { input_block::<V>(&pointers) };
             for (p, value) in out.iter().flatten().enumerate() {
@@ -517,15 +520,16 @@ impl<'a> BoundWinograd<'a> {
         });
         for block in (0..self.tiles[1]).step_by(LANES) {
             let lanes = (self.tiles[1] - block).min(LANES);
-            let products: [[V; WINDOW]; WINDOW] = std::array::from_fn(|a| {
-                std::array::from_fn(|b| {
-                    // SAFETY: position (a, b) of channel `channel`, tiles [first + block, + lanes), in M.
-                    unsafe { load_lanes(m.add((a * WINDOW + b) * stride + block), lanes) }
-                })
-            });
+            let mut products = [[V::splat(0.0); WINDOW]; WINDOW];
+            for (p, value) in products.iter_mut().flatten().enumerate() {
+                // SAFETY: position p of channel `channel`, tiles [first + block, + lanes), in M.
+                *value = unsafe { load_lanes(m.add(p * stride + block), lanes) };
+            }
             let mut cells = output_block(&products);
             if let Some(bias) = bias {
-                cells = cells.map(|cell_row| cell_row.map(|v| v.add(bias)));
+                for value in cells.iter_mut().flatten() {
+                    *value = value.add(bias);
+                }
             }
             let column = TILE * block;
             let columns = (width - column).min(TILE * LANES);
