@@ -26,16 +26,27 @@ pub(crate) trait Lanes: Copy {
     /// # Safety
     /// `ptr` must be valid for writing 8 values.
     unsafe fn store(self, ptr: *mut f32);
+    /// The first `lanes` (at most 8) values at `ptr`, the other lanes 0.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reading `lanes` values.
+    unsafe fn load_first(ptr: *const f32, lanes: usize) -> Self;
+    /// Writes the first `lanes` (at most 8) values to `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `lanes` values.
+    unsafe fn store_first(self, ptr: *mut f32, lanes: usize);
     /// The 6 window columns of 8 tiles whose windows start 4 apart: lane `t` of column `j` is `row[4t + j]`.
     ///
     /// # Safety
     /// `row` must be valid for reading 36 values.
     unsafe fn load_windows(row: *const f32) -> [Self; WINDOW];
-    /// The inverse for the 4 output columns of 8 tiles: `row[4t + j]` is lane `t` of `columns[j]`.
+    /// The inverse for the 4 output columns of 8 tiles: `row[4t + j]` is lane `t` of `columns[j]`, for the
+    /// first `count` (at most 32) values of the row.
     ///
     /// # Safety
-    /// `row` must be valid for writing 32 values.
-    unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32);
+    /// `row` must be valid for writing `count` values.
+    unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32, count: usize);
 }
 
 /// Runs `$body` once for each of the listed constants bound to `$i`: a loop unrolled in the source, so the
@@ -154,17 +165,33 @@ impl Lanes for [f32; LANES] {
     }
 
     #[inline(always)]
+    unsafe fn load_first(ptr: *const f32, lanes: usize) -> Self {
+        // SAFETY: forwarded contract.
+        std::array::from_fn(|t| if t < lanes { unsafe { *ptr.add(t) } } else { 0.0 })
+    }
+
+    #[inline(always)]
+    unsafe fn store_first(self, ptr: *mut f32, lanes: usize) {
+        for (t, v) in self.into_iter().enumerate().take(lanes) {
+            // SAFETY: forwarded contract.
+            unsafe { *ptr.add(t) = v };
+        }
+    }
+
+    #[inline(always)]
     unsafe fn load_windows(row: *const f32) -> [Self; WINDOW] {
         // SAFETY: forwarded contract: 4·7 + 5 < 36.
         std::array::from_fn(|j| std::array::from_fn(|t| unsafe { *row.add(TILE * t + j) }))
     }
 
     #[inline(always)]
-    unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32) {
+    unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32, count: usize) {
         for (j, column) in columns.iter().enumerate() {
             for (t, &v) in column.iter().enumerate() {
-                // SAFETY: forwarded contract: 4·7 + 3 < 32.
-                unsafe { *row.add(TILE * t + j) = v };
+                if TILE * t + j < count {
+                    // SAFETY: forwarded contract.
+                    unsafe { *row.add(TILE * t + j) = v };
+                }
             }
         }
     }
@@ -220,6 +247,16 @@ mod avx2 {
         }
     }
 
+    /// 8 all-ones lanes then 8 zero lanes: the 8 lanes from `8 - n` on enable the first `n`.
+    const MASKS: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    /// The mask enabling the first `lanes` (at most 8) lanes.
+    #[inline(always)]
+    fn first_lanes(lanes: usize) -> __m256i {
+        // SAFETY: 8 - lanes + 8 <= 16 values of MASKS; only inlined into code compiled with AVX2.
+        unsafe { _mm256_loadu_si256(MASKS.as_ptr().add(8 - lanes.min(8)).cast()) }
+    }
+
     // SAFETY (all methods): the intrinsics need AVX2 and FMA, which every function this inlines into enables.
     impl Lanes for __m256 {
         #[inline(always)]
@@ -265,6 +302,18 @@ mod avx2 {
         }
 
         #[inline(always)]
+        unsafe fn load_first(ptr: *const f32, lanes: usize) -> Self {
+            // SAFETY: forwarded contract: the masked-off lanes are not read.
+            unsafe { _mm256_maskload_ps(ptr, first_lanes(lanes)) }
+        }
+
+        #[inline(always)]
+        unsafe fn store_first(self, ptr: *mut f32, lanes: usize) {
+            // SAFETY: forwarded contract: the masked-off lanes are not written.
+            unsafe { _mm256_maskstore_ps(ptr, first_lanes(lanes), self) }
+        }
+
+        #[inline(always)]
         unsafe fn load_windows(row: *const f32) -> [Self; WINDOW] {
             // SAFETY: forwarded contract: the two reads cover row[0..32) and row[4..36).
             let ([c0, c1, c2, c3], [c4, c5, _, _]) = unsafe { (deinterleave(row), deinterleave(row.add(TILE))) };
@@ -272,14 +321,26 @@ mod avx2 {
         }
 
         #[inline(always)]
-        unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32) {
+        unsafe fn store_tiles(columns: &[Self; TILE], row: *mut f32, count: usize) {
             let [a, b, c, d] = transpose4(columns[0], columns[1], columns[2], columns[3]);
-            // SAFETY: forwarded contract: four stores cover row[0..32).
-            unsafe {
-                _mm256_storeu_ps(row, _mm256_permute2f128_ps::<0x20>(a, b));
-                _mm256_storeu_ps(row.add(8), _mm256_permute2f128_ps::<0x20>(c, d));
-                _mm256_storeu_ps(row.add(16), _mm256_permute2f128_ps::<0x31>(a, b));
-                _mm256_storeu_ps(row.add(24), _mm256_permute2f128_ps::<0x31>(c, d));
+            // SAFETY: only inlined into code compiled with AVX2.
+            let groups = unsafe {
+                [
+                    _mm256_permute2f128_ps::<0x20>(a, b),
+                    _mm256_permute2f128_ps::<0x20>(c, d),
+                    _mm256_permute2f128_ps::<0x31>(a, b),
+                    _mm256_permute2f128_ps::<0x31>(c, d),
+                ]
+            };
+            for (i, group) in groups.into_iter().enumerate() {
+                let lanes = count.saturating_sub(8 * i);
+                if lanes >= 8 {
+                    // SAFETY: forwarded contract: row[8i..8i + 8) lies in the first `count` values.
+                    unsafe { _mm256_storeu_ps(row.add(8 * i), group) };
+                } else if lanes > 0 {
+                    // SAFETY: as above for the first `lanes` of them.
+                    unsafe { group.store_first(row.add(8 * i), lanes) };
+                }
             }
         }
     }

@@ -540,19 +540,14 @@ impl<'a> BoundWinograd<'a> {
                 }
                 // SAFETY: columns [column, column + columns) of output row oy lie in the plane.
                 let out = unsafe { std::slice::from_raw_parts_mut(y.add(oy * width + column), columns) };
-                if columns == TILE * LANES {
-                    // SAFETY: the row segment holds 32 values.
-                    unsafe { V::store_tiles(cell_row, out.as_mut_ptr()) };
-                } else {
-                    let mut whole = [0f32; TILE * LANES];
-                    // SAFETY: `whole` holds 32 values.
-                    unsafe { V::store_tiles(cell_row, whole.as_mut_ptr()) };
-                    out.copy_from_slice(&whole[..columns]);
-                }
+                // SAFETY: the row segment holds `columns` values.
+                unsafe { V::store_tiles(cell_row, out.as_mut_ptr(), columns) };
                 if let Some(residual) = residual {
                     // SAFETY: the residual row segment matches the output's.
                     let residual = unsafe { std::slice::from_raw_parts(residual.add(oy * width + column), columns) };
-                    out.iter_mut().zip(residual).for_each(|(o, r)| *o += r);
+                    for (o, r) in out.iter_mut().zip(residual) {
+                        *o += r;
+                    }
                 }
                 if call.activation != Activation::None {
                     activate_row(out, call.activation);
@@ -570,13 +565,11 @@ impl<'a> BoundWinograd<'a> {
 unsafe fn load_lanes<V: Lanes>(ptr: *const f32, lanes: usize) -> V {
     if lanes == LANES {
         // SAFETY: forwarded contract.
-        return unsafe { V::load(ptr) };
+        unsafe { V::load(ptr) }
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { V::load_first(ptr, lanes) }
     }
-    let mut part = [0f32; LANES];
-    // SAFETY: forwarded contract.
-    part[..lanes].copy_from_slice(unsafe { std::slice::from_raw_parts(ptr, lanes) });
-    // SAFETY: `part` holds 8 values.
-    unsafe { V::load(part.as_ptr()) }
 }
 
 /// Writes the first `lanes` values of `value` to `ptr`.
@@ -587,13 +580,11 @@ unsafe fn load_lanes<V: Lanes>(ptr: *const f32, lanes: usize) -> V {
 unsafe fn store_lanes<V: Lanes>(value: V, ptr: *mut f32, lanes: usize) {
     if lanes == LANES {
         // SAFETY: forwarded contract.
-        return unsafe { value.store(ptr) };
+        unsafe { value.store(ptr) }
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { value.store_first(ptr, lanes) }
     }
-    let mut part = [0f32; LANES];
-    // SAFETY: `part` holds 8 values.
-    unsafe { value.store(part.as_mut_ptr()) };
-    // SAFETY: forwarded contract.
-    unsafe { std::slice::from_raw_parts_mut(ptr, lanes) }.copy_from_slice(&part[..lanes]);
 }
 
 #[cfg(test)]
