@@ -386,6 +386,22 @@ fn assemble_plan(
                 name: location_name(op.loc(), "depthwise_conv"),
                 op_type: "kernel.depthwise_conv".into(),
             });
+        } else if name == msc_kernel::winograd::WINOGRAD_INPUT.name {
+            steps.push(Step {
+                routine: Routine::WinogradInput(Box::new(msc_kernel::winograd::input_call_of(op).map_err(bad)?)),
+                tiles: 0,
+                args: buffer_refs(ctx, &places, op.operands()),
+                name: location_name(op.loc(), "winograd_input"),
+                op_type: "kernel.winograd_input".into(),
+            });
+        } else if name == msc_kernel::winograd::WINOGRAD_OUTPUT.name {
+            steps.push(Step {
+                routine: Routine::WinogradOutput(Box::new(msc_kernel::winograd::output_call_of(op).map_err(bad)?)),
+                tiles: 0,
+                args: buffer_refs(ctx, &places, op.operands()),
+                name: location_name(op.loc(), "winograd_output"),
+                op_type: "kernel.winograd_output".into(),
+            });
         } else if name != func::RETURN.name {
             return Err(bad(format!("unexpected '{name}' in a schedule function")));
         }

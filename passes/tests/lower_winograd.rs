@@ -105,9 +105,15 @@ impl Case<'_> {
 
     /// Checks the Winograd lowering (and that it is the one taken) and the direct one.
     fn check(&self) {
+        self.check_taking_winograd(true);
+    }
+
+    /// Checks both lowerings against the reference, and that forcing Winograd takes it iff `winograd`.
+    fn check_taking_winograd(&self, winograd: bool) {
         let (src, inputs) = self.module();
         let text = common::check_conv_lowering(&src, &inputs, TOL, ConvLowering::Winograd);
-        assert!(text.contains("winograd_output"), "{text}");
+        assert_eq!(text.contains("kernel.winograd_output"), winograd, "{text}");
+        assert_eq!(text.contains("kernel.winograd_input"), winograd, "{text}");
         let text = common::check_conv_lowering(&src, &inputs, TOL, ConvLowering::Direct);
         assert!(!text.contains("winograd"), "{text}");
     }
@@ -123,8 +129,9 @@ fn partial_tiles_odd_channels_and_bias() {
     Case { bias: true, ..conv([1, 3, 6, 7], 5, [1, 1, 1, 1]) }.check();
     // Two images, 13x11 output, 16 channels.
     Case { bias: true, ..conv([2, 16, 13, 11], 8, [1, 1, 1, 1]) }.check();
-    // Output a multiple of 4 with pad 1: the input is padded to the tile grid.
+    // Output a multiple of 4 with pad 1; 9 tiles per row (a block of 8 and one more), 2 blocks of rows.
     conv([1, 4, 8, 8], 3, [1, 1, 1, 1]).check();
+    Case { bias: true, ..conv([1, 3, 6, 35], 2, [1, 1, 1, 1]) }.check();
 }
 
 #[test]
@@ -133,7 +140,7 @@ fn tiny_images_and_asymmetric_or_zero_pads() {
     conv([1, 3, 2, 2], 2, [1, 1, 1, 1]).check();
     conv([2, 3, 5, 6], 3, [0, 1, 1, 0]).check();
     conv([1, 5, 4, 7], 1, [2, 0, 0, 2]).check();
-    // No padding at all: output 8x8 from 10x10 needs no padded copy; 7x8 from 9x10 does.
+    // No padding at all: output 8x8 from 10x10 and 7x8 from 9x10.
     conv([1, 4, 10, 10], 4, [0, 0, 0, 0]).check();
     conv([1, 4, 9, 10], 5, [0, 0, 0, 0]).check();
 }
@@ -141,19 +148,29 @@ fn tiny_images_and_asymmetric_or_zero_pads() {
 #[test]
 fn fused_epilogues_with_residual_and_each_activation() {
     let out: &[usize] = &[2, 4, 5, 7];
-    for activation in
-        ["relu", "clip 0 6", "leaky_relu 0.1", "sigmoid", "tanh", "silu", "gelu", "hard_swish", "gelu_tanh"]
-    {
+    for activation in ["relu", "clip 0 6", "leaky_relu 0.1", "sigmoid", "tanh", "silu", "gelu", "hard_swish"] {
         let steps = format!("\"add $3\", \"{activation}\"");
         let case = Case { bias: true, epilogue: Some((&steps, &[out])), ..conv([2, 5, 5, 7], 4, [1, 1, 1, 1]) };
         case.check();
     }
-    // A per-channel scale and a residual without bias.
+    // A residual alone, and a bias added by the epilogue instead of the op.
+    Case { epilogue: Some(("\"add $2\"", &[&[1, 2, 9, 17]])), ..conv([1, 3, 9, 17], 2, [1, 1, 1, 1]) }.check();
+    Case { epilogue: Some(("\"add $2\", \"relu\"", &[&[4, 1, 1]])), ..conv([2, 5, 5, 7], 4, [1, 1, 1, 1]) }.check();
+}
+
+#[test]
+fn epilogues_without_the_engine_form_keep_the_direct_lowering() {
+    let out: &[usize] = &[2, 4, 5, 7];
+    // An activation the engine does not have.
+    let steps = "\"add $3\", \"gelu_tanh\"";
+    let case = Case { bias: true, epilogue: Some((steps, &[out])), ..conv([2, 5, 5, 7], 4, [1, 1, 1, 1]) };
+    case.check_taking_winograd(false);
+    // A per-channel scale (the engine scales by one alpha) and a residual without bias.
     let case = Case {
         epilogue: Some(("\"mul $2\", \"add $3\", \"relu\"", &[&[4, 1, 1], out])),
         ..conv([2, 5, 5, 7], 4, [1, 1, 1, 1])
     };
-    case.check();
+    case.check_taking_winograd(false);
 }
 
 /// Lowers a conv with splat weights under `conv=auto` and says whether it took the Winograd path.

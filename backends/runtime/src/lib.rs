@@ -9,6 +9,8 @@
 //! - [`gemm`]: the fp32 GEMM engine (matmul, gemm and convolutions via implicit im2col) with SIMD microkernels
 //!   chosen at run time, fused epilogues and independent output tiles for the thread pool.
 //! - [`depthwise`](mod@depthwise): the depthwise 2-D convolution (AVX2 or portable kernels, the same epilogue).
+//! - [`winograd`](mod@winograd): the Winograd F(4x4, 3x3) input and output transforms around a batched GEMM
+//!   (AVX2 or portable kernels, the GEMM epilogue on the output), and the transform matrices.
 //!
 //! The compiler builds an [`Artefact`] and writes `to_bytes()` to a file (AOT) or hands the bytes straight to
 //! [`Model::from_bytes`] (JIT):
@@ -37,6 +39,7 @@ mod pool;
 pub mod routine;
 mod session;
 mod tensor;
+pub mod winograd;
 
 pub use buffer::BUFFER_ALIGN;
 pub use error::{LoadError, LoadErrorKind, RunError, TensorError};
@@ -45,6 +48,6 @@ pub use format::{
 };
 pub use host::host_triple;
 pub use load::{Model, StepInfo, Trust};
-pub use routine::{DepthwiseCall, GemmCall, Routine};
+pub use routine::{DepthwiseCall, GemmCall, Routine, WinogradInputCall, WinogradOutputCall};
 pub use session::{Outputs, Session, StepTiming};
 pub use tensor::{Element, Tensor};

@@ -177,6 +177,8 @@ impl Model {
                 Routine::Kernel(index) => &self.plan.kernels[*index as usize].name,
                 Routine::Gemm(_) => "gemm (runtime)",
                 Routine::Depthwise(_) => "depthwise (runtime)",
+                Routine::WinogradInput(_) => "winograd input (runtime)",
+                Routine::WinogradOutput(_) => "winograd output (runtime)",
             },
             tiles: step.tiles,
         })

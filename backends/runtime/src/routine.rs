@@ -1,5 +1,6 @@
 //! What a plan step runs: a compiled kernel, or a routine built into the runtime (the fp32 GEMM engine,
-//! described by a [`GemmCall`], or the depthwise convolution, by a [`DepthwiseCall`]). This file holds the descriptors, their encoding in the plan section,
+//! described by a [`GemmCall`], the depthwise convolution, by a [`DepthwiseCall`], or a Winograd transform, by a
+//! [`WinogradInputCall`] or [`WinogradOutputCall`]). This file holds the descriptors, their encoding in the plan section,
 //! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
 //! call to the engine once per session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]).
 
@@ -11,6 +12,7 @@ use crate::error::LoadErrorKind;
 use crate::format::{Reader, Writer};
 pub use crate::gemm::Activation;
 use crate::gemm::{self, Gemm, GemmError, OperandA, OperandB, Problem, Variant};
+pub use crate::winograd::{WinogradInputCall, WinogradOutputCall};
 
 /// What a step runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +26,11 @@ pub enum Routine {
     /// The runtime's depthwise 2-D convolution. The step's arguments are `x, w, y`, then the bias and the
     /// residual if the call has them; `tiles` is 0, as for GEMMs.
     Depthwise(Box<DepthwiseCall>),
+    /// The runtime's Winograd input transform. The step's arguments are `x, V`; `tiles` is 0.
+    WinogradInput(Box<WinogradInputCall>),
+    /// The runtime's Winograd output transform. The step's arguments are `M, y`, then the bias and the
+    /// residual if the call has them; `tiles` is 0.
+    WinogradOutput(Box<WinogradOutputCall>),
 }
 
 /// `C = act(alpha·A·B + bias + residual)` for an `m x n` C, repeated over the batch levels.
@@ -297,7 +304,8 @@ impl FromStr for Source {
 }
 
 impl Routine {
-    /// Writes the routine: tag 0 and the kernel index, tag 1 and the GEMM call, or tag 2 and the depthwise call.
+    /// Writes the routine: tag 0 and the kernel index, tag 1 and the GEMM call, tag 2 and the depthwise call,
+    /// tag 3 and the Winograd input call, or tag 4 and the Winograd output call.
     pub(crate) fn encode(&self, w: &mut Writer) {
         match self {
             Routine::Kernel(index) => {
@@ -312,6 +320,14 @@ impl Routine {
                 w.u8(2);
                 call.encode(w);
             }
+            Routine::WinogradInput(call) => {
+                w.u8(3);
+                call.encode(w);
+            }
+            Routine::WinogradOutput(call) => {
+                w.u8(4);
+                call.encode(w);
+            }
         }
     }
 
@@ -320,6 +336,8 @@ impl Routine {
             0 => Ok(Routine::Kernel(r.u32("step kernel")?)),
             1 => Ok(Routine::Gemm(Box::new(GemmCall::decode(r)?))),
             2 => Ok(Routine::Depthwise(Box::new(DepthwiseCall::decode(r)?))),
+            3 => Ok(Routine::WinogradInput(Box::new(WinogradInputCall::decode(r)?))),
+            4 => Ok(Routine::WinogradOutput(Box::new(WinogradOutputCall::decode(r)?))),
             tag => Err(r.error(format!("unknown step routine {tag}"))),
         }
     }

@@ -12,6 +12,7 @@ use crate::load::Model;
 use crate::pool::Pool;
 use crate::routine::{BoundGemm, GemmPlan, Routine};
 use crate::tensor::Tensor;
+use crate::winograd::BoundWinograd;
 
 /// The kernel ABI: `args[i]` is the address of the step's i-th buffer argument; the kernel does the tiles
 /// `[begin, end)`.
@@ -24,7 +25,7 @@ pub struct Session {
     kernels: Vec<KernelFn>,
     /// For each step running the GEMM engine, how this host runs it.
     gemm_plans: Vec<Option<GemmPlan>>,
-    /// The instruction set depthwise steps run with on this host.
+    /// The instruction set depthwise and Winograd steps run with on this host.
     depthwise_isa: Isa,
     threads: usize,
     /// Steps whose buffers total fewer bytes run on the calling thread alone.
@@ -106,7 +107,9 @@ impl Session {
             .iter()
             .enumerate()
             .map(|(step, s)| match &s.routine {
-                Routine::Kernel(_) | Routine::Depthwise(_) => Ok(None),
+                Routine::Kernel(_) | Routine::Depthwise(_) | Routine::WinogradInput(_) | Routine::WinogradOutput(_) => {
+                    Ok(None)
+                }
                 Routine::Gemm(call) => GemmPlan::new(call).map(Some).map_err(|source| RunError::Gemm {
                     step,
                     name: s.name.clone(),
@@ -208,6 +211,16 @@ impl Session {
         }
     }
 
+    /// Runs a bound Winograd step's tiles in `chunks_of(tiles)` chunks over the pool.
+    fn run_winograd(&self, winograd: &BoundWinograd<'_>, chunks_of: &dyn Fn(u64) -> u64) {
+        let (tiles, chunks) = (winograd.tiles(), chunks_of(winograd.tiles()));
+        self.pool.run(chunks as usize, &|chunk| {
+            let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+            // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
+            unsafe { winograd.run_tiles(begin as u64, end as u64) };
+        });
+    }
+
     fn execute(
         &self,
         inputs: &[(&str, &Tensor)],
@@ -276,6 +289,12 @@ impl Session {
                         // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
                         unsafe { depthwise.run_tiles(begin as u64, end as u64) };
                     });
+                }
+                Routine::WinogradInput(call) => {
+                    self.run_winograd(&BoundWinograd::input(call, self.depthwise_isa, &args), &chunks_of)
+                }
+                Routine::WinogradOutput(call) => {
+                    self.run_winograd(&BoundWinograd::output(call, self.depthwise_isa, &args), &chunks_of)
                 }
             }
             if let Some(timings) = timings.as_deref_mut() {

@@ -4,7 +4,7 @@
 //! so it favours plainness and checks every access: an out-of-bounds load or store is an error
 //! naming the op, not undefined behaviour.
 
-use crate::{arith, depthwise, gemm, kernel, memref, scf};
+use crate::{arith, depthwise, gemm, kernel, memref, scf, winograd};
 use msc_ir::{Attribute, BlockId, Context, ElementType, MemRefType, OpId, OpRef, Type, Value};
 use std::collections::HashMap;
 
@@ -99,11 +99,21 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
             run_kernel_on(ctx, kernel, &args, buffers, 0, tiles)
                 .map_err(|e| format!("in kernel @{callee} ({}): {e}", op.loc()))?;
         } else if name == gemm::GEMM.name {
-            run_routine(op, &env, buffers, |operands| gemm::evaluate(&gemm::call_of(op)?, operands))
+            run_routine(op, &env, buffers, 2, |operands| gemm::evaluate(&gemm::call_of(op)?, operands))
                 .map_err(|e| format!("in kernel.gemm ({}): {e}", op.loc()))?;
         } else if name == depthwise::DEPTHWISE_CONV.name {
-            run_routine(op, &env, buffers, |operands| depthwise::evaluate(&depthwise::call_of(op)?, operands))
+            run_routine(op, &env, buffers, 2, |operands| depthwise::evaluate(&depthwise::call_of(op)?, operands))
                 .map_err(|e| format!("in kernel.depthwise_conv ({}): {e}", op.loc()))?;
+        } else if name == winograd::WINOGRAD_INPUT.name {
+            run_routine(op, &env, buffers, 1, |operands| {
+                winograd::evaluate_input(&winograd::input_call_of(op)?, operands)
+            })
+            .map_err(|e| format!("in kernel.winograd_input ({}): {e}", op.loc()))?;
+        } else if name == winograd::WINOGRAD_OUTPUT.name {
+            run_routine(op, &env, buffers, 1, |operands| {
+                winograd::evaluate_output(&winograd::output_call_of(op)?, operands)
+            })
+            .map_err(|e| format!("in kernel.winograd_output ({}): {e}", op.loc()))?;
         } else if name == msc_builtin::RETURN.name {
             break;
         } else {
@@ -113,12 +123,13 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
     Ok(())
 }
 
-/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`) through its `evaluate` on copies of its
-/// operands' f32 elements, then writes its output (operand 2) back.
+/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_*`) through its `evaluate`
+/// on copies of its operands' f32 elements, then writes its output (operand `output`) back.
 fn run_routine(
     op: OpRef<'_>,
     env: &HashMap<Value, BufRef>,
     buffers: &mut [Vec<u8>],
+    output: usize,
     evaluate: impl FnOnce(&mut [Vec<f32>]) -> Result<(), String>,
 ) -> Result<(), String> {
     let places: Vec<&BufRef> = op.operands().iter().map(|v| &env[v]).collect();
@@ -130,9 +141,9 @@ fn run_routine(
             .push(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect::<Vec<f32>>());
     }
     evaluate(&mut operands)?;
-    let c = places[2];
+    let c = places[output];
     let out = &mut buffers[c.buffer][c.offset..];
-    for (slot, v) in out.chunks_exact_mut(4).zip(&operands[2]) {
+    for (slot, v) in out.chunks_exact_mut(4).zip(&operands[output]) {
         slot.copy_from_slice(&v.to_le_bytes());
     }
     Ok(())

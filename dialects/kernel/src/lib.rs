@@ -5,7 +5,8 @@
 //! - [`scf`]: `for`, `if`, `yield` (MLIR's `scf`).
 //! - [`memref`]: `load`, `store`, `alloc` on statically shaped buffers (MLIR's `memref`).
 //! - [`kernel`]: the program around kernels: weights, views and launches; [`gemm`]: `kernel.gemm`, a call
-//!   of the runtime's GEMM engine; [`depthwise`]: `kernel.depthwise_conv`, of its depthwise convolution.
+//!   of the runtime's GEMM engine; [`depthwise`]: `kernel.depthwise_conv`, of its depthwise convolution;
+//!   [`winograd`]: `kernel.winograd_input` and `kernel.winograd_output`, of its Winograd transforms.
 //!
 //! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
 //! lowering and the code generators are checked against.
@@ -19,6 +20,7 @@ pub mod kernel;
 pub mod math;
 pub mod memref;
 pub mod scf;
+pub mod winograd;
 
 pub use build::{BinOp, Cmp, KernelBuilder, KernelFunc, build_kernel, is_unsigned};
 
@@ -33,7 +35,7 @@ pub fn register(registry: &mut Registry) -> Result<(), String> {
         ("scf", "structured control flow: counted loops and conditionals", scf::ops),
         ("memref", "loads, stores and allocation of statically shaped buffers", memref::ops),
         ("kernel", "weights, buffer views, kernel launches and runtime routine calls of a lowered program", || {
-            kernel::ops().into_iter().chain(gemm::ops()).chain(depthwise::ops()).collect()
+            kernel::ops().into_iter().chain(gemm::ops()).chain(depthwise::ops()).chain(winograd::ops()).collect()
         }),
     ];
     for (name, summary, ops) in dialects {

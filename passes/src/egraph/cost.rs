@@ -32,7 +32,7 @@ pub struct Calibration {
     pub transpose_bandwidth_gb_per_s: f64,
     pub launch_overhead_us: f64,
     pub view_us: f64,
-    /// The Winograd tile transforms' loops, in FLOP/s of dense 6x6 matrix products ([`CostModel::winograd_pays`]).
+    /// The Winograd tile transforms (runtime routines), in FLOP/s of dense 6x6 matrix products ([`CostModel::winograd_pays`]).
     pub winograd_transform_gflops: f64,
 }
 
@@ -191,7 +191,7 @@ impl CostModel {
     /// Whether a 3x3 stride-1 conv of `images` images, `channels` to `filters` channels and an `output`
     /// plane is predicted faster as Winograd F(4x4, 3x3) than as the direct GEMM at the NCHW conv rate:
     /// a GEMM of 36/(16·9) of the direct one's FLOPs per 4x4 tile at the GEMM rate, plus the input and
-    /// output transforms (counted as dense 6x6 matrix products per tile and channel) at their loop rate,
+    /// output transforms (counted as dense 6x6 matrix products per tile and channel) at their routines' rate,
     /// plus the transformed data's traffic.
     pub fn winograd_pays(&self, images: u64, channels: u64, filters: u64, output: [u64; 2]) -> bool {
         let cal = &self.calibration;

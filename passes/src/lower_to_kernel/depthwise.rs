@@ -11,7 +11,7 @@ use super::Lowering;
 use super::conv::Window;
 use super::gemm::{Shapes, epilogue, product};
 use super::reduce::flat;
-use msc_ir::{Builder, ElementType, Value};
+use msc_ir::{ElementType, Value};
 use msc_runtime::routine::{Bias, DepthwiseCall, Source};
 
 /// Lowers the op through the depthwise routine if it is a depthwise 2-D convolution, else returns `None`.
@@ -80,11 +80,6 @@ fn emit(l: &mut Lowering<'_>, call: &DepthwiseCall, inputs: Vec<Value>) -> Vec<V
     let mut buffers: Vec<Value> = inputs.into_iter().map(|v| flat(l, v)).collect();
     let y = flat(l, out);
     buffers.insert(2, y);
-    let mut state = msc_ir::OpState::new(&msc_kernel::depthwise::DEPTHWISE_CONV, l.loc());
-    state.operands = buffers;
-    for (name, value) in msc_kernel::depthwise::attributes_of(call) {
-        state.attrs.insert(name.to_string(), value);
-    }
-    Builder::at_end(l.ctx, l.schedule).insert(state).expect("kernel.depthwise_conv has no results");
+    l.routine(&msc_kernel::depthwise::DEPTHWISE_CONV, msc_kernel::depthwise::attributes_of(call), &buffers);
     vec![out]
 }

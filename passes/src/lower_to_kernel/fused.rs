@@ -81,11 +81,6 @@ impl Epilogue {
         Ok(Epilogue { steps, out_shape: out_shape.to_vec(), operands })
     }
 
-    /// Whether there are no steps.
-    pub(super) fn is_empty(&self) -> bool {
-        self.steps.is_empty()
-    }
-
     /// The buffers the kernel must take (after its own) for the epilogue.
     pub(super) fn buffers(&self) -> Vec<Value> {
         self.operands.iter().map(|o| o.1).collect()

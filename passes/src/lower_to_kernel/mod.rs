@@ -60,8 +60,9 @@ pub const INFO: PassInfo = PassInfo {
 /// How the pass lowers GEMM-shaped ops (f32 matmul, gemm, conv) and depthwise convs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GemmLowering {
-    /// `kernel.gemm` calls of the runtime's GEMM engine and `kernel.depthwise_conv` calls of its depthwise
-    /// routine (pass option `gemm=engine`, the default).
+    /// `kernel.gemm` calls of the runtime's GEMM engine, `kernel.depthwise_conv` calls of its depthwise
+    /// routine and `kernel.winograd_*` calls of its Winograd transforms (pass option `gemm=engine`, the
+    /// default).
     #[default]
     Engine,
     /// Plain loops, for code that must run without the runtime, e.g. linked objects (`gemm=loops`).
@@ -248,12 +249,22 @@ impl<'a> Lowering<'a> {
 
     /// Adds a call of the runtime's GEMM engine on `buffers` (A, B, C, then bias and residual as `call` says).
     pub fn gemm(&mut self, call: &msc_runtime::GemmCall, buffers: &[Value]) {
-        let mut state = msc_ir::OpState::new(&msc_kernel::gemm::GEMM, self.loc());
+        self.routine(&msc_kernel::gemm::GEMM, msc_kernel::gemm::attributes_of(call), buffers);
+    }
+
+    /// Adds a call of the runtime routine op `def` (which has no results) on `buffers` with `attributes`.
+    pub fn routine(
+        &mut self,
+        def: &'static msc_ir::OpDef,
+        attributes: Vec<(&'static str, msc_ir::Attribute)>,
+        buffers: &[Value],
+    ) {
+        let mut state = msc_ir::OpState::new(def, self.loc());
         state.operands = buffers.to_vec();
-        for (name, value) in msc_kernel::gemm::attributes_of(call) {
+        for (name, value) in attributes {
             state.attrs.insert(name.to_string(), value);
         }
-        Builder::at_end(self.ctx, self.schedule).insert(state).expect("kernel.gemm has no results");
+        Builder::at_end(self.ctx, self.schedule).insert(state).expect("a routine op has no results");
     }
 
     /// Adds a kernel function on `buffers` (its name derived from `hint`), fills it with
