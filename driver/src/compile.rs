@@ -378,29 +378,14 @@ fn assemble_plan(
                 name: location_name(op.loc(), "gemm"),
                 op_type: "kernel.gemm".into(),
             });
-        } else if name == msc_kernel::depthwise::DEPTHWISE_CONV.name {
+        } else if let Some(routine) = runtime_routine(op)? {
+            // A runtime routine other than the GEMM: the op's operands are its arguments, as they are.
             steps.push(Step {
-                routine: Routine::Depthwise(Box::new(msc_kernel::depthwise::call_of(op).map_err(bad)?)),
+                routine,
                 tiles: 0,
                 args: buffers.refs(op.operands())?,
-                name: location_name(op.loc(), "depthwise_conv"),
-                op_type: "kernel.depthwise_conv".into(),
-            });
-        } else if name == msc_kernel::winograd::WINOGRAD_INPUT.name {
-            steps.push(Step {
-                routine: Routine::WinogradInput(Box::new(msc_kernel::winograd::input_call_of(op).map_err(bad)?)),
-                tiles: 0,
-                args: buffer_refs(ctx, &places, op.operands()),
-                name: location_name(op.loc(), "winograd_input"),
-                op_type: "kernel.winograd_input".into(),
-            });
-        } else if name == msc_kernel::winograd::WINOGRAD_OUTPUT.name {
-            steps.push(Step {
-                routine: Routine::WinogradOutput(Box::new(msc_kernel::winograd::output_call_of(op).map_err(bad)?)),
-                tiles: 0,
-                args: buffer_refs(ctx, &places, op.operands()),
-                name: location_name(op.loc(), "winograd_output"),
-                op_type: "kernel.winograd_output".into(),
+                name: location_name(op.loc(), name.trim_start_matches("kernel.")),
+                op_type: name.into(),
             });
         } else if name != func::RETURN.name {
             return Err(bad(format!("unexpected '{name}' in a schedule function")));
@@ -409,6 +394,22 @@ fn assemble_plan(
     let kernels =
         code.kernels.iter().map(|k| Kernel { name: k.name.clone(), code_offset: k.offset, code_len: k.len }).collect();
     Ok((Plan { arena_size, kernels, steps }, buffers.weights, packed_for))
+}
+
+/// The routine of a `kernel` op that calls one of the runtime's routines besides the GEMM (whose constant
+/// operands are packed first), if it is one.
+fn runtime_routine(op: msc_ir::OpRef<'_>) -> Result<Option<Routine>, Error> {
+    use msc_kernel::{depthwise, winograd};
+    let name = op.name();
+    Ok(Some(if name == depthwise::DEPTHWISE_CONV.name {
+        Routine::Depthwise(Box::new(depthwise::call_of(op).map_err(bad)?))
+    } else if name == winograd::WINOGRAD_INPUT.name {
+        Routine::WinogradInput(Box::new(winograd::input_call_of(op).map_err(bad)?))
+    } else if name == winograd::WINOGRAD_OUTPUT.name {
+        Routine::WinogradOutput(Box::new(winograd::output_call_of(op).map_err(bad)?))
+    } else {
+        return Ok(None);
+    }))
 }
 
 /// An error in the lowered schedule (a compiler bug, not a user error).
