@@ -116,8 +116,7 @@ fn inputs_are_validated_before_running() {
 #[test]
 fn a_weight_packed_for_the_gemm_engine_is_stored_once() {
     use msc_onnx::proto::tensor_proto::DataType;
-    use msc_onnx::proto::{GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto};
-    use prost::Message;
+    use msc_onnx::proto::{GraphProto, NodeProto, TensorProto};
 
     let (k, n) = (64usize, 48usize);
     let w: Vec<f32> = (0..k * n).map(|i| ((i * 7) % 13) as f32 - 6.0).collect();
@@ -144,15 +143,8 @@ fn a_weight_packed_for_the_gemm_engine_is_stored_once() {
         }],
         ..Default::default()
     };
-    let model = ModelProto {
-        ir_version: 8,
-        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: 17 }],
-        graph: Some(graph),
-        ..Default::default()
-    };
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("matmul.onnx");
-    std::fs::write(&path, model.encode_to_vec()).unwrap();
+    let path = common::save_model(dir.path(), graph, "matmul.onnx");
 
     let compiled = msc::compile::compile_file(&path, &Default::default(), &mut |_| {}).unwrap();
     let weight_bytes = (4 * k * n) as u64;

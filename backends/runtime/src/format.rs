@@ -489,6 +489,15 @@ impl<'a> Reader<'a> {
         Ok(self.array::<1>(what)?[0])
     }
 
+    /// A flag: a byte that must be 0 or 1.
+    pub(crate) fn flag(&mut self, what: &str) -> Result<bool, LoadErrorKind> {
+        match self.u8(what)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(self.error(format!("{what} is {v}, must be 0 or 1"))),
+        }
+    }
+
     pub(crate) fn u32(&mut self, what: &str) -> Result<u32, LoadErrorKind> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }

@@ -54,13 +54,18 @@ pub fn write_model(dir: &Path, extra: Vec<NodeProto>) -> PathBuf {
         }],
         ..Default::default()
     };
+    save_model(dir, graph, "tiny.onnx")
+}
+
+/// Writes `graph` as an opset-17 ONNX model named `file` in `dir`.
+pub fn save_model(dir: &Path, graph: GraphProto, file: &str) -> PathBuf {
     let model = ModelProto {
         ir_version: 8,
         opset_import: vec![OperatorSetIdProto { domain: String::new(), version: 17 }],
         graph: Some(graph),
         ..Default::default()
     };
-    let path = dir.join("tiny.onnx");
+    let path = dir.join(file);
     std::fs::write(&path, model.encode_to_vec()).unwrap();
     path
 }

@@ -185,12 +185,7 @@ impl DepthwiseCall {
         let conv = routine::decode_conv(r, "depthwise geometry")?;
         let multiplier = r.u64("depthwise multiplier")?;
         let alpha = f32::from_bits(r.u32("depthwise alpha")?);
-        let mut flag = |what: &str| match r.u8(what)? {
-            0 => Ok(false),
-            1 => Ok(true),
-            v => Err(r.error(format!("{what} is {v}, must be 0 or 1"))),
-        };
-        let (bias, residual) = (flag("depthwise bias")?, flag("depthwise residual")?);
+        let (bias, residual) = (r.flag("depthwise bias")?, r.flag("depthwise residual")?);
         let activation = routine::decode_activation(r, "depthwise activation")?;
         Ok(DepthwiseCall { batch, conv, multiplier, alpha, bias, residual, activation })
     }

@@ -272,12 +272,7 @@ impl WinogradOutputCall {
         for x in &mut v {
             *x = r.u64("Winograd output call")?;
         }
-        let mut flag = |what: &str| match r.u8(what)? {
-            0 => Ok(false),
-            1 => Ok(true),
-            v => Err(r.error(format!("{what} is {v}, must be 0 or 1"))),
-        };
-        let (bias, residual) = (flag("Winograd output bias")?, flag("Winograd output residual")?);
+        let (bias, residual) = (r.flag("Winograd output bias")?, r.flag("Winograd output residual")?);
         let activation = routine::decode_activation(r, "Winograd output activation")?;
         Ok(WinogradOutputCall { images: v[0], channels: v[1], out: [v[2], v[3]], bias, residual, activation })
     }
