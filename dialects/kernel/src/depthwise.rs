@@ -4,7 +4,7 @@
 use msc_ir::{Attribute, ElementType, OpDef, OpRef, Type, declare_op};
 use msc_runtime::routine::{Activation, DepthwiseCall};
 
-use crate::gemm::activate;
+use crate::gemm::finish;
 
 declare_op! {
     /// `y = act(alpha · depthwise_conv(x, w) + bias + residual)`, run by the runtime's depthwise routine (see
@@ -112,14 +112,9 @@ pub fn evaluate(call: &DepthwiseCall, buffers: &mut [Vec<f32>]) -> Result<(), St
                             }
                         }
                     }
-                    let mut v = acc * f64::from(call.alpha);
-                    if call.bias {
-                        v += f64::from(buffers[3][o as usize]);
-                    }
-                    if call.residual {
-                        v += f64::from(buffers[residual_index][at]);
-                    }
-                    buffers[2][at] = activate(call.activation, v) as f32;
+                    let bias = call.bias.then(|| buffers[3][o as usize]);
+                    let residual = call.residual.then(|| buffers[residual_index][at]);
+                    buffers[2][at] = finish(acc * f64::from(call.alpha), bias, residual, call.activation);
                     at += 1;
                 }
             }

@@ -151,16 +151,15 @@ pub fn evaluate(call: &GemmCall, buffers: &mut [Vec<f32>]) -> Result<(), String>
                     let b = element(&call.b, &buffers[1], offset.b, p, j, call.k, false);
                     acc += f64::from(a) * f64::from(b);
                 }
-                let mut v = acc * f64::from(call.alpha);
-                v += match call.bias {
-                    Bias::None => 0.0,
-                    Bias::PerRow => f64::from(buffers[bias_index][(offset.bias + i) as usize]),
-                    Bias::PerColumn => f64::from(buffers[bias_index][(offset.bias + j) as usize]),
+                let bias = match call.bias {
+                    Bias::None => None,
+                    Bias::PerRow => Some(buffers[bias_index][(offset.bias + i) as usize]),
+                    Bias::PerColumn => Some(buffers[bias_index][(offset.bias + j) as usize]),
                 };
-                if let Some(ld) = call.residual_ld {
-                    v += f64::from(buffers[residual_index][(offset.residual + i * ld + j) as usize]);
-                }
-                buffers[2][(offset.c + i * call.ldc + j) as usize] = activate(call.activation, v) as f32;
+                let residual =
+                    call.residual_ld.map(|ld| buffers[residual_index][(offset.residual + i * ld + j) as usize]);
+                let v = acc * f64::from(call.alpha);
+                buffers[2][(offset.c + i * call.ldc + j) as usize] = finish(v, bias, residual, call.activation);
             }
         }
     }
@@ -190,8 +189,14 @@ fn element(source: &Source, data: &[f32], base: u64, row: u64, col: u64, k: u64,
     data[(base + index) as usize]
 }
 
+/// The routines' epilogue on a sum `v`: plus the bias and the residual (if any), then the activation, in f64.
+pub(crate) fn finish(v: f64, bias: Option<f32>, residual: Option<f32>, activation: Activation) -> f32 {
+    let v = v + bias.map_or(0.0, f64::from) + residual.map_or(0.0, f64::from);
+    activate(activation, v) as f32
+}
+
 /// The activation's formula (the `nn` ops'), in f64.
-pub(crate) fn activate(activation: Activation, x: f64) -> f64 {
+fn activate(activation: Activation, x: f64) -> f64 {
     let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
     match activation {
         Activation::None => x,

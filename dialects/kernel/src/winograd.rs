@@ -6,7 +6,7 @@ use msc_ir::{Attribute, ElementType, OpDef, OpRef, Type, declare_op};
 use msc_runtime::routine::{Activation, WinogradInputCall, WinogradOutputCall};
 use msc_runtime::winograd::{MATRICES, POSITIONS, TILE, WINDOW, tile_grid};
 
-use crate::gemm::activate;
+use crate::gemm::finish;
 
 declare_op! {
     /// `V[p][c][t] = (Bᵀ d B)[p]` for the 6x6 window `d` of every tile `t` (4x4 tiles of the
@@ -200,13 +200,9 @@ pub fn evaluate_output(call: &WinogradOutputCall, buffers: &mut [Vec<f32>]) -> R
                         let m = f64::from(buffers[0][((p as u64 * k + f) * tiles + t) as usize]);
                         v += at[i][p / WINDOW] * m * at[j][p % WINDOW];
                     }
-                    if call.bias {
-                        v += f64::from(buffers[2][f as usize]);
-                    }
-                    if call.residual {
-                        v += f64::from(buffers[residual_index][index]);
-                    }
-                    buffers[1][index] = activate(call.activation, v) as f32;
+                    let bias = call.bias.then(|| buffers[2][f as usize]);
+                    let residual = call.residual.then(|| buffers[residual_index][index]);
+                    buffers[1][index] = finish(v, bias, residual, call.activation);
                     index += 1;
                 }
             }
