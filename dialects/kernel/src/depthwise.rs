@@ -1,10 +1,10 @@
 //! `kernel.depthwise_conv`: a call of the runtime's depthwise 2-D convolution in a schedule function, its
 //! attributes as the runtime's [`DepthwiseCall`] descriptor, and its reference semantics for the interpreter.
 
-use msc_ir::{Attribute, ElementType, OpDef, OpRef, Type, declare_op};
+use msc_ir::{Attribute, OpDef, OpRef, declare_op};
 use msc_runtime::routine::{Activation, DepthwiseCall};
 
-use crate::gemm::finish;
+use crate::routine::{buffer_lens, finish, operand_lens, size};
 
 declare_op! {
     /// `y = act(alpha · depthwise_conv(x, w) + bias + residual)`, run by the runtime's depthwise routine (see
@@ -34,9 +34,7 @@ pub(crate) fn ops() -> Vec<&'static OpDef> {
 
 /// The call a `kernel.depthwise_conv` op describes.
 pub fn call_of(op: OpRef<'_>) -> Result<DepthwiseCall, String> {
-    let size = |name: &str| -> Result<u64, String> {
-        u64::try_from(op.int(name)?).map_err(|_| format!("`{name}` must not be negative"))
-    };
+    let size = |name: &str| size(op, name);
     Ok(DepthwiseCall {
         batch: size("batch")?,
         conv: op.string("geometry")?.parse()?,
@@ -72,22 +70,13 @@ pub fn attributes_of(call: &DepthwiseCall) -> Vec<(&'static str, Attribute)> {
 }
 
 fn verify_depthwise(op: OpRef<'_>) -> Result<(), String> {
-    let call = call_of(op)?;
-    let mut lens = Vec::new();
-    for &buffer in op.operands() {
-        match op.ctx().value_type(buffer) {
-            Type::MemRef(m) if m.element == ElementType::F32 => lens.push(m.size_in_bytes().unwrap_or(u64::MAX)),
-            other => return Err(format!("every kernel.depthwise_conv operand must be an f32 memref, got {other}")),
-        }
-    }
-    call.check(&lens)
+    call_of(op)?.check(&operand_lens(op)?)
 }
 
 /// Evaluates `call` on f32 buffers in the plainest way (f64 sums, every tap bounds-checked), as the oracle for
 /// the routine: `buffers` are the operands' elements in order, y (index 2) is written.
 pub fn evaluate(call: &DepthwiseCall, buffers: &mut [Vec<f32>]) -> Result<(), String> {
-    let lens: Vec<u64> = buffers.iter().map(|b| 4 * b.len() as u64).collect();
-    call.check(&lens)?;
+    call.check(&buffer_lens(buffers))?;
     let c = call.conv;
     let out_channels = c.channels * call.multiplier;
     let residual_index = if call.bias { 4 } else { 3 };

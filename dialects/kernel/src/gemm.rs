@@ -1,8 +1,10 @@
 //! `kernel.gemm`: a call of the runtime's fp32 GEMM engine in a schedule function, its attributes as the
 //! runtime's [`GemmCall`] descriptor, and its reference semantics for the interpreter.
 
-use msc_ir::{Attribute, ElementType, OpDef, OpRef, Type, declare_op};
+use msc_ir::{Attribute, OpDef, OpRef, declare_op};
 use msc_runtime::routine::{Activation, BatchLevel, Bias, GemmCall, Source};
+
+use crate::routine::{buffer_lens, finish, operand_lens, size};
 
 declare_op! {
     /// `C = act(alpha·A·B + bias + residual)` over the batch levels, run by the runtime's GEMM engine
@@ -36,9 +38,7 @@ pub(crate) fn ops() -> Vec<&'static OpDef> {
 
 /// The call a `kernel.gemm` op describes.
 pub fn call_of(op: OpRef<'_>) -> Result<GemmCall, String> {
-    let size = |name: &str| -> Result<u64, String> {
-        u64::try_from(op.int(name)?).map_err(|_| format!("`{name}` must not be negative"))
-    };
+    let size = |name: &str| size(op, name);
     let strides = match op.raw_attr("batch") {
         Some(_) => op.ints("batch")?,
         None => Vec::new(),
@@ -110,22 +110,13 @@ pub fn attributes_of(call: &GemmCall) -> Vec<(&'static str, Attribute)> {
 }
 
 fn verify_gemm(op: OpRef<'_>) -> Result<(), String> {
-    let call = call_of(op)?;
-    let mut lens = Vec::new();
-    for &buffer in op.operands() {
-        match op.ctx().value_type(buffer) {
-            Type::MemRef(m) if m.element == ElementType::F32 => lens.push(m.size_in_bytes().unwrap_or(u64::MAX)),
-            other => return Err(format!("every kernel.gemm operand must be an f32 memref, got {other}")),
-        }
-    }
-    call.check(&lens)
+    call_of(op)?.check(&operand_lens(op)?)
 }
 
 /// Evaluates `call` on f32 buffers in the plainest way (f64 accumulation), as the oracle for the engine:
 /// `buffers` are the operands' elements in order, C (index 2) is written.
 pub fn evaluate(call: &GemmCall, buffers: &mut [Vec<f32>]) -> Result<(), String> {
-    let lens: Vec<u64> = buffers.iter().map(|b| 4 * b.len() as u64).collect();
-    call.check(&lens)?;
+    call.check(&buffer_lens(buffers))?;
     let levels: Vec<BatchLevel> = call.batch.clone();
     let total: u64 = levels.iter().map(|l| l.count).product();
     let bias_index = 3;
@@ -187,32 +178,4 @@ fn element(source: &Source, data: &[f32], base: u64, row: u64, col: u64, k: u64,
         }
     };
     data[(base + index) as usize]
-}
-
-/// The routines' epilogue on a sum `v`: plus the bias and the residual (if any), then the activation, in f64.
-pub(crate) fn finish(v: f64, bias: Option<f32>, residual: Option<f32>, activation: Activation) -> f32 {
-    let v = v + bias.map_or(0.0, f64::from) + residual.map_or(0.0, f64::from);
-    activate(activation, v) as f32
-}
-
-/// The activation's formula (the `nn` ops'), in f64.
-fn activate(activation: Activation, x: f64) -> f64 {
-    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
-    match activation {
-        Activation::None => x,
-        Activation::Relu => x.max(0.0),
-        Activation::Clip { lo, hi } => x.max(lo.into()).min(hi.into()),
-        Activation::LeakyRelu { alpha } => {
-            if x < 0.0 {
-                f64::from(alpha) * x
-            } else {
-                x
-            }
-        }
-        Activation::Sigmoid => sigmoid(x),
-        Activation::Tanh => x.tanh(),
-        Activation::Silu => x * sigmoid(x),
-        Activation::Gelu => 0.5 * x * (1.0 + msc_nn_kernels::unary::erf(x / std::f64::consts::SQRT_2)),
-        Activation::HardSwish => x * (x / 6.0 + 0.5).clamp(0.0, 1.0),
-    }
 }

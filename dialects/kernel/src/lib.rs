@@ -19,6 +19,7 @@ pub mod interp;
 pub mod kernel;
 pub mod math;
 pub mod memref;
+mod routine;
 pub mod scf;
 pub mod winograd;
 

@@ -2,11 +2,11 @@
 //! transforms in a schedule function, their attributes as the runtime's [`WinogradInputCall`] and
 //! [`WinogradOutputCall`] descriptors, and their reference semantics for the interpreter.
 
-use msc_ir::{Attribute, ElementType, OpDef, OpRef, Type, declare_op};
+use msc_ir::{Attribute, OpDef, OpRef, declare_op};
 use msc_runtime::routine::{Activation, WinogradInputCall, WinogradOutputCall};
 use msc_runtime::winograd::{MATRICES, POSITIONS, TILE, WINDOW, tile_grid};
 
-use crate::gemm::finish;
+use crate::routine::{buffer_lens, finish, operand_lens, size};
 
 declare_op! {
     /// `V[p][c][t] = (Bᵀ d B)[p]` for the 6x6 window `d` of every tile `t` (4x4 tiles of the
@@ -55,11 +55,6 @@ declare_op! {
 
 pub(crate) fn ops() -> Vec<&'static OpDef> {
     vec![&WINOGRAD_INPUT, &WINOGRAD_OUTPUT]
-}
-
-/// The non-negative integer attribute `name`.
-fn size(op: OpRef<'_>, name: &str) -> Result<u64, String> {
-    u64::try_from(op.int(name)?).map_err(|_| format!("`{name}` must not be negative"))
 }
 
 /// The call a `kernel.winograd_input` op describes.
@@ -120,17 +115,6 @@ pub fn output_attributes_of(call: &WinogradOutputCall) -> Vec<(&'static str, Att
     attrs
 }
 
-/// The byte lengths of the op's operands, which must all be f32 memrefs.
-fn operand_lens(op: OpRef<'_>) -> Result<Vec<u64>, String> {
-    op.operands()
-        .iter()
-        .map(|&buffer| match op.ctx().value_type(buffer) {
-            Type::MemRef(m) if m.element == ElementType::F32 => Ok(m.size_in_bytes().unwrap_or(u64::MAX)),
-            other => Err(format!("every {} operand must be an f32 memref, got {other}", op.name())),
-        })
-        .collect()
-}
-
 fn verify_input(op: OpRef<'_>) -> Result<(), String> {
     input_call_of(op)?.check(&operand_lens(op)?)
 }
@@ -142,8 +126,7 @@ fn verify_output(op: OpRef<'_>) -> Result<(), String> {
 /// Evaluates `call` on f32 buffers in the plainest way (f64 sums, every window element bounds-checked), as
 /// the oracle for the routine: `buffers` are x and V, V (index 1) is written.
 pub fn evaluate_input(call: &WinogradInputCall, buffers: &mut [Vec<f32>]) -> Result<(), String> {
-    let lens: Vec<u64> = buffers.iter().map(|b| 4 * b.len() as u64).collect();
-    call.check(&lens)?;
+    call.check(&buffer_lens(buffers))?;
     let ([h, w], [th, tw], c) = (call.input, tile_grid(call.out), call.channels);
     let tiles = call.images * th * tw;
     let bt = MATRICES.bt;
@@ -182,8 +165,7 @@ pub fn evaluate_input(call: &WinogradInputCall, buffers: &mut [Vec<f32>]) -> Res
 /// Evaluates `call` on f32 buffers in the plainest way (f64 sums), as the oracle for the routine: `buffers`
 /// are M, y, then the bias and residual the call uses; y (index 1) is written.
 pub fn evaluate_output(call: &WinogradOutputCall, buffers: &mut [Vec<f32>]) -> Result<(), String> {
-    let lens: Vec<u64> = buffers.iter().map(|b| 4 * b.len() as u64).collect();
-    call.check(&lens)?;
+    call.check(&buffer_lens(buffers))?;
     let ([oh, ow], [th, tw], k) = (call.out, tile_grid(call.out), call.channels);
     let tiles = call.images * th * tw;
     let residual_index = if call.bias { 3 } else { 2 };
