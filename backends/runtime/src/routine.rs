@@ -479,6 +479,29 @@ pub(crate) fn decode_activation(r: &mut Reader<'_>, what: &str) -> Result<Activa
     })
 }
 
+/// The addresses and byte lengths of a routine's arguments given as slices (the entry points for tests and
+/// callers outside a plan): `inputs`, then `output`, then the bias and residual given, which must be the ones
+/// the call reads (`reads`: bias, residual).
+pub(crate) fn slice_arguments(
+    inputs: &[&[f32]],
+    output: &mut [f32],
+    [bias, residual]: [Option<&[f32]>; 2],
+    reads: (bool, bool),
+) -> Result<(Vec<*mut u8>, Vec<u64>), String> {
+    if (bias.is_some(), residual.is_some()) != reads {
+        return Err("the bias and residual given differ from the call's".into());
+    }
+    let mut args: Vec<*mut u8> = inputs.iter().map(|x| x.as_ptr().cast_mut().cast()).collect();
+    let mut lens: Vec<u64> = inputs.iter().map(|x| 4 * x.len() as u64).collect();
+    args.push(output.as_mut_ptr().cast());
+    lens.push(4 * output.len() as u64);
+    for extra in [bias, residual].into_iter().flatten() {
+        args.push(extra.as_ptr().cast_mut().cast());
+        lens.push(4 * extra.len() as u64);
+    }
+    Ok((args, lens))
+}
+
 /// The engine variant whose panel widths a compilation for a CPU with `cpu_features` packs weights for: the
 /// fastest SIMD variant those features allow (the artefact must then require its features), else the generic
 /// kernel's shape.

@@ -202,18 +202,9 @@ pub fn depthwise(
     bias: Option<&[f32]>,
     residual: Option<&[f32]>,
 ) -> Result<(), String> {
-    if bias.is_some() != call.bias || residual.is_some() != call.residual {
-        return Err("the bias and residual given differ from the call's".into());
-    }
+    let (args, lens) = routine::slice_arguments(&[x, w], y, [bias, residual], (call.bias, call.residual))?;
     if !strategy.isa.is_available() {
         return Err(format!("this host cannot run {:?} code", strategy.isa));
-    }
-    let mut args: Vec<*mut u8> =
-        vec![x.as_ptr().cast_mut().cast(), w.as_ptr().cast_mut().cast(), y.as_mut_ptr().cast()];
-    let mut lens = vec![4 * x.len() as u64, 4 * w.len() as u64, 4 * y.len() as u64];
-    for extra in [bias, residual].into_iter().flatten() {
-        args.push(extra.as_ptr().cast_mut().cast());
-        lens.push(4 * extra.len() as u64);
     }
     call.check(&lens)?;
     if strategy.vectorize == Vectorize::AcrossChannels && !call.fits_channel_scratch() {

@@ -281,8 +281,8 @@ impl WinogradOutputCall {
 /// Runs `call` on slices with `isa`, checking every length first (the entry point for tests and callers
 /// outside a plan).
 pub fn winograd_input(call: &WinogradInputCall, isa: Isa, x: &[f32], v: &mut [f32]) -> Result<(), String> {
-    let args = [x.as_ptr().cast_mut().cast(), v.as_mut_ptr().cast()];
-    run_checked(isa, call.check(&[4 * x.len() as u64, 4 * v.len() as u64]), &BoundWinograd::input(call, isa, &args))
+    let (args, lens) = routine::slice_arguments(&[x], v, [None, None], (false, false))?;
+    run_checked(isa, call.check(&lens), &BoundWinograd::input(call, isa, &args))
 }
 
 /// Runs `call` on slices with `isa`, checking every length first (the entry point for tests and callers
@@ -295,15 +295,7 @@ pub fn winograd_output(
     bias: Option<&[f32]>,
     residual: Option<&[f32]>,
 ) -> Result<(), String> {
-    if bias.is_some() != call.bias || residual.is_some() != call.residual {
-        return Err("the bias and residual given differ from the call's".into());
-    }
-    let mut args: Vec<*mut u8> = vec![m.as_ptr().cast_mut().cast(), y.as_mut_ptr().cast()];
-    let mut lens = vec![4 * m.len() as u64, 4 * y.len() as u64];
-    for extra in [bias, residual].into_iter().flatten() {
-        args.push(extra.as_ptr().cast_mut().cast());
-        lens.push(4 * extra.len() as u64);
-    }
+    let (args, lens) = routine::slice_arguments(&[m], y, [bias, residual], (call.bias, call.residual))?;
     run_checked(isa, call.check(&lens), &BoundWinograd::output(call, isa, &args))
 }
 
