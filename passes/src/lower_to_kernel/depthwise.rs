@@ -9,10 +9,10 @@
 
 use super::Lowering;
 use super::conv::Window;
-use super::gemm::{Shapes, epilogue, product};
+use super::gemm::{EngineEpilogue, Shapes};
 use super::reduce::flat;
 use msc_ir::{ElementType, Value};
-use msc_runtime::routine::{Bias, DepthwiseCall, Source};
+use msc_runtime::routine::{Bias, DepthwiseCall};
 
 /// Lowers the op through the depthwise routine if it is a depthwise 2-D convolution, else returns `None`.
 pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> {
@@ -48,24 +48,19 @@ fn plan(l: &Lowering<'_>) -> Result<Option<(DepthwiseCall, Vec<Value>)>, String>
         return Ok(None);
     }
     let conv = window.conv2d(xs[1]);
-    // The GEMM lowering folds the epilogue into a GEMM of one row per output channel; its fields are ours.
-    let mut folded = product(ys[1], ys[2] * ys[3], 1, Source::Strided { row: 1, col: 1 }, Source::Packed { width: 1 });
     let mut inputs = vec![x, w];
-    if let Some(b) = b {
-        folded.bias = Bias::PerRow;
-        inputs.push(b);
-    }
+    inputs.extend(b);
     let shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None };
-    if epilogue(l, &mut folded, &shapes, &mut inputs).is_none() {
+    let Some(folded) = EngineEpilogue::with_bias(b.is_some()).fold(l, &shapes, &mut inputs) else {
         return Ok(None);
-    }
+    };
     let call = DepthwiseCall {
         batch: xs[0],
         conv,
         multiplier: ys[1] / xs[1],
         alpha: folded.alpha,
         bias: folded.bias != Bias::None,
-        residual: folded.residual_ld.is_some(),
+        residual: folded.residual,
         activation: folded.activation,
     };
     let len = |v: Value| 4 * l.memref(v).shape.iter().product::<u64>();

@@ -192,54 +192,91 @@ pub(super) struct Shapes {
     pub per_column: Option<Vec<u64>>,
 }
 
-/// Folds a fused op's epilogue steps into `call` (adding the operands they read to `inputs`) when they have
-/// the engine's form, in this order: a scalar constant `mul`/`div`, `add`s of at most one bias (per row or per
-/// column) and one residual shaped like the result, one activation the engine has. Returns `None` otherwise.
-pub(super) fn epilogue(l: &Lowering<'_>, call: &mut GemmCall, shapes: &Shapes, inputs: &mut Inputs) -> Option<()> {
-    let steps = read_steps(&l.op(), "epilogue").ok()?;
-    let out_shape = l.result_type(0).shape;
-    let (mut bias, mut residual) = (None, None);
-    let mut phase = 0;
-    for step in steps {
-        match step {
-            // The op's own bias is added before the epilogue, so a scale after it cannot become alpha.
-            Step::Binary { op: op @ (Binary::Mul | Binary::Div), operand, swap: false }
-                if phase == 0 && call.bias == Bias::None =>
-            {
-                let value = l.op().constant_value(l.op().operand(operand))?.to_f64s()?;
-                let [v] = value.as_slice() else { return None };
-                call.alpha = if op == Binary::Mul { call.alpha * *v as f32 } else { call.alpha / *v as f32 };
-            }
-            Step::Binary { op: Binary::Add, operand, .. } if phase <= 1 => {
-                phase = 1;
-                let shape = l.memref(l.operand(operand)).shape;
-                let squeezed: Vec<u64> = shape.iter().copied().skip_while(|&d| d == 1).collect();
-                if shape == out_shape && residual.is_none() {
-                    residual = Some(l.operand(operand));
-                } else if call.bias == Bias::None && bias.is_none() && shapes.per_row.as_ref() == Some(&squeezed) {
-                    bias = Some((Bias::PerRow, l.operand(operand)));
-                } else if call.bias == Bias::None && bias.is_none() && shapes.per_column.as_ref() == Some(&squeezed) {
-                    bias = Some((Bias::PerColumn, l.operand(operand)));
-                } else {
-                    return None;
+/// A fused op's epilogue in the engine's form, `act(alpha · sum + bias + residual)`: what a GEMM, depthwise
+/// or Winograd routine call applies as it stores.
+#[derive(Clone, Copy)]
+pub(super) struct EngineEpilogue {
+    pub alpha: f32,
+    pub bias: Bias,
+    pub residual: bool,
+    pub activation: Activation,
+}
+
+impl EngineEpilogue {
+    /// Only the op's own bias, if it has one (per row: per output channel).
+    pub fn with_bias(bias: bool) -> EngineEpilogue {
+        let bias = if bias { Bias::PerRow } else { Bias::None };
+        EngineEpilogue { alpha: 1.0, bias, residual: false, activation: Activation::None }
+    }
+
+    /// What `call` already applies (its op's alpha, bias or residual).
+    fn of(call: &GemmCall) -> EngineEpilogue {
+        let (alpha, bias, residual, activation) = (call.alpha, call.bias, call.residual_ld.is_some(), call.activation);
+        EngineEpilogue { alpha, bias, residual, activation }
+    }
+
+    /// Writes it into `call`, whose residual is shaped like C.
+    fn apply(self, call: &mut GemmCall) {
+        (call.alpha, call.bias, call.activation) = (self.alpha, self.bias, self.activation);
+        call.residual_ld = self.residual.then_some(call.n);
+    }
+
+    /// Folds the op's epilogue steps in (adding the operands they read to `inputs`) when they have the engine's
+    /// form, in this order: a scalar constant `mul`/`div`, `add`s of at most one bias (per row or per column,
+    /// `shapes`) and one residual shaped like the result, one activation the engine has. `None` otherwise.
+    pub fn fold(mut self, l: &Lowering<'_>, shapes: &Shapes, inputs: &mut Inputs) -> Option<EngineEpilogue> {
+        let steps = read_steps(&l.op(), "epilogue").ok()?;
+        let out_shape = l.result_type(0).shape;
+        let (mut bias, mut residual) = (None, None);
+        let mut phase = 0;
+        for step in steps {
+            match step {
+                // The op's own bias is added before the epilogue, so a scale after it cannot become alpha.
+                Step::Binary { op: op @ (Binary::Mul | Binary::Div), operand, swap: false }
+                    if phase == 0 && self.bias == Bias::None =>
+                {
+                    let value = l.op().constant_value(l.op().operand(operand))?.to_f64s()?;
+                    let [v] = value.as_slice() else { return None };
+                    self.alpha = if op == Binary::Mul { self.alpha * *v as f32 } else { self.alpha / *v as f32 };
                 }
+                Step::Binary { op: Binary::Add, operand, .. } if phase <= 1 => {
+                    phase = 1;
+                    let shape = l.memref(l.operand(operand)).shape;
+                    let squeezed: Vec<u64> = shape.iter().copied().skip_while(|&d| d == 1).collect();
+                    let free_bias = self.bias == Bias::None && bias.is_none();
+                    if shape == out_shape && !self.residual && residual.is_none() {
+                        residual = Some(l.operand(operand));
+                    } else if free_bias && shapes.per_row.as_ref() == Some(&squeezed) {
+                        bias = Some((Bias::PerRow, l.operand(operand)));
+                    } else if free_bias && shapes.per_column.as_ref() == Some(&squeezed) {
+                        bias = Some((Bias::PerColumn, l.operand(operand)));
+                    } else {
+                        return None;
+                    }
+                }
+                Step::Unary(activation) if phase <= 1 => {
+                    phase = 2;
+                    self.activation = engine_activation(activation)?;
+                }
+                _ => return None,
             }
-            Step::Unary(activation) if phase <= 1 => {
-                phase = 2;
-                call.activation = engine_activation(activation)?;
-            }
-            _ => return None,
         }
+        if let Some((kind, value)) = bias {
+            self.bias = kind;
+            inputs.push(value);
+        }
+        if let Some(value) = residual {
+            self.residual = true;
+            inputs.push(value);
+        }
+        Some(self)
     }
-    if let Some((kind, value)) = bias {
-        call.bias = kind;
-        inputs.push(value);
-    }
-    if let Some(value) = residual {
-        call.residual_ld = Some(call.n);
-        inputs.push(value);
-    }
-    Some(())
+}
+
+/// Folds the op's epilogue into `call` (see [`EngineEpilogue::fold`]); `None` when it does not have the
+/// engine's form.
+fn epilogue(l: &Lowering<'_>, call: &mut GemmCall, shapes: &Shapes, inputs: &mut Inputs) -> Option<()> {
+    EngineEpilogue::of(call).fold(l, shapes, inputs).map(|e| e.apply(call))
 }
 
 /// The engine's form of an epilogue activation, if it has one.

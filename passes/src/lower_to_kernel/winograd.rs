@@ -12,7 +12,7 @@
 //! every routine) when the fused epilogue has the GEMM engine's form and the cost model predicts it faster
 //! than the direct implicit GEMM ([`CostModel::winograd_pays`]) or the pass option `conv=winograd` forces it.
 
-use super::gemm::{Shapes, epilogue, product};
+use super::gemm::{EngineEpilogue, Shapes, product};
 use super::reduce::flat;
 use super::{ConvLowering, Lowering};
 use crate::egraph::cost::CostModel;
@@ -112,21 +112,10 @@ pub(super) fn lower(l: &mut Lowering<'_>, mode: ConvLowering) -> Option<Result<V
 /// would reject a call.
 fn plan(l: &Lowering<'_>, conv: &Conv) -> Option<(WinogradInputCall, WinogradOutputCall, Vec<Value>, f32)> {
     let ys = l.result_type(0).shape;
-    // The GEMM lowering folds the epilogue into a GEMM of one row per output channel; its fields are ours.
-    let mut folded = product(
-        conv.filters,
-        conv.output[0] * conv.output[1],
-        1,
-        Source::Strided { row: 1, col: 1 },
-        Source::Packed { width: 1 },
-    );
-    let mut extra = Vec::new();
-    if let Some(b) = l.named("b") {
-        folded.bias = Bias::PerRow;
-        extra.push(b);
-    }
+    let extra_bias = l.named("b");
+    let mut extra: Vec<Value> = extra_bias.into_iter().collect();
     let shapes = Shapes { per_row: Some(vec![conv.filters, 1, 1]), per_column: None };
-    epilogue(l, &mut folded, &shapes, &mut extra)?;
+    let folded = EngineEpilogue::with_bias(extra_bias.is_some()).fold(l, &shapes, &mut extra)?;
     let input = WinogradInputCall {
         images: conv.images,
         channels: conv.channels,
@@ -139,7 +128,7 @@ fn plan(l: &Lowering<'_>, conv: &Conv) -> Option<(WinogradInputCall, WinogradOut
         channels: conv.filters,
         out: conv.output,
         bias: folded.bias != Bias::None,
-        residual: folded.residual_ld.is_some(),
+        residual: folded.residual,
         activation: folded.activation,
     };
     let len = |shape: &[u64]| 4 * shape.iter().product::<u64>();
