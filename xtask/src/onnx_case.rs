@@ -267,7 +267,10 @@ fn run_compiled(
     let host = compile("host")?;
     let model = msc::runtime::Model::from_bytes(host.artefact.to_bytes(), msc::runtime::Trust::TrustedProducer)
         .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
-    let session = msc::runtime::Session::new(model, 2).map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
+    // Poisoned buffers: a step reading arena or output bytes that no step wrote fails the case.
+    let session = msc::runtime::Session::new(model, 2)
+        .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?
+        .with_poisoned_buffers();
     let arm64 = match backend {
         Backend::Arm64 => Some(crate::arm64::Program::build(dir, &compile("arm64")?)?),
         _ => None,

@@ -249,7 +249,7 @@ pub enum Base {
     Input(u32),
     /// The model output with this index in [`Manifest::outputs`].
     Output(u32),
-    /// The per-run scratch arena of [`Plan::arena_size`] bytes, zeroed at the start of each run.
+    /// The per-run scratch arena of [`Plan::arena_size`] bytes; its contents at the start of a run are unspecified.
     Arena,
     /// The artefact's weights.
     Weights,

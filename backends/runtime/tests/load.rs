@@ -88,8 +88,8 @@ fn artefacts_round_trip_through_bytes() {
         assert_eq!(model.hash(), bytes[32..64]);
         let steps: Vec<_> = model.steps().map(|s| (s.name, s.op_type, s.kernel, s.tiles)).collect();
         assert_eq!(steps[0], ("onnx:add_w", "nn.add", "add", 37));
-        assert_eq!(steps[4], ("onnx:counts", "nn.identity", "copy16", 63));
-        assert_eq!(steps.len(), 5);
+        assert_eq!(steps[5], ("onnx:counts", "nn.identity", "copy16", 63));
+        assert_eq!(steps.len(), 6);
     }
 }
 

@@ -94,23 +94,26 @@ pub const N: usize = 37;
 pub const COUNTERS: usize = 1008;
 /// Where the f32 sum lives in the arena.
 pub const SUM_AT: u64 = 1024;
+/// Where `COUNTERS` zero bytes start in the weights.
+const ZEROS_AT: usize = 256;
 
 fn range(base: Base, offset: u64, len: usize) -> BufferRef {
     BufferRef { base, offset, len: len as u64 }
 }
 
-/// The weights: 64 pattern bytes, then `w[i] = i / 2` as f32.
+/// The weights: 64 pattern bytes, then `w[i] = i / 2` as f32, then zeros up to [`ZEROS_AT`] + [`COUNTERS`].
 pub fn weights() -> Vec<u8> {
     let mut weights: Vec<u8> = (0..64u8).map(|b| b.wrapping_mul(37)).collect();
     for i in 0..N {
         weights.extend_from_slice(&(i as f32 / 2.0).to_le_bytes());
     }
+    weights.resize(ZEROS_AT + COUNTERS, 0);
     weights
 }
 
 /// A model for this host with input `x: f32[37]` and outputs `y = x + w + 1` (f32[37]), `prefix` = the first
-/// 160 weight bytes (u8[160]) and `counts` = 1008 ones (u8[1008]), computed by five steps over inputs, outputs,
-/// weights and the arena. Its kernels are x86_64 code; other hosts can load but not run it.
+/// 160 weight bytes (u8[160]) and `counts` = 1008 ones (u8[1008]), computed by six steps over inputs, outputs,
+/// weights and the arena (the counters are zeroed by a step: a run's arena holds what the last run left). Its kernels are x86_64 code; other hosts can load but not run it.
 pub fn artefact() -> Artefact {
     let mut code = Vec::new();
     let mut kernels = Vec::new();
@@ -168,6 +171,13 @@ pub fn artefact() -> Artefact {
                     2,
                     10,
                     vec![range(Base::Weights, 0, 160), range(Base::Output(1), 0, 160)],
+                ),
+                step(
+                    "onnx:zero_counts",
+                    "nn.identity",
+                    2,
+                    (COUNTERS / 16) as u64,
+                    vec![range(Base::Weights, ZEROS_AT as u64, COUNTERS), range(Base::Arena, 0, COUNTERS)],
                 ),
                 step("onnx:count", "test.count", 3, COUNTERS as u64, vec![range(Base::Arena, 0, COUNTERS)]),
                 step(
