@@ -4,8 +4,8 @@
 //! `void msc_model_run(void *const *inputs, void *const *outputs, void *arena)`, which runs the
 //! schedule's steps in order on one thread: each step's buffer addresses (input i, output i,
 //! arena or weights base plus the offset) go into an array on the stack, then the kernel is
-//! called on tiles `[0, tiles)`. The arena must be `msc_model_arena_size` bytes, zeroed by the
-//! caller if the schedule expects it.
+//! called on tiles `[0, tiles)`. The arena must be `msc_model_arena_size` bytes;
+//! its contents do not matter (every step writes the arena bytes it reads).
 
 use crate::translate::{compile_kernel, kernel_signature};
 use crate::{Error, Target, kernel_functions};
