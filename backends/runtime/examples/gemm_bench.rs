@@ -2,23 +2,26 @@
 //! (tiles split over `std::thread::scope` threads as the runtime's pool splits them), against a peak
 //! measured on the spot by a pure-FMA register loop with the widest vectors the host has.
 //!
-//! `cargo run -p msc-runtime --release --example gemm_bench -- [--threads N] [--quick] [--prepacked]
-//! [--blocking KC,MC,NC] [shapes...]`
+//! `cargo run -p msc-runtime --release --example gemm_bench -- [--threads N] [--quick] [--prepacked] [--cold]
+//! [--epilogue none|bias|bias-gelu|bias-residual] [--blocking KC,MC,NC] [shapes...]`
 //!
 //! A shape is `N` (square), `MxKxN`, or `conv:O,C,H,W,K,S` (a K x K convolution, stride S, pads K / 2, of a
 //! C x H x W image to O channels: A is the weights, pre-packed as the compiler packs them, B the implicit
 //! im2col of the image). Every figure is the best of several repetitions, twice: by wall time, and by the
 //! on-CPU time of the slowest thread (Linux thread CPU clocks), which sees through preemption when the
 //! machine is shared. `--prepacked` packs A and B of plain GEMMs before timing, as the compiler does for
-//! constant weights; `--blocking` overrides the host's blocking.
+//! constant weights; `--cold` pre-packs B only (A is packed at run time, as a dense layer's activations
+//! are) and rotates through enough distinct B copies ([`COLD_BYTES`] in all) that each run reads its B from
+//! memory, as a model's weights are between steps. `--epilogue` adds a per-column bias, then GELU or a
+//! residual (a transformer's dense layers); `--blocking` overrides the host's blocking.
 
 use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use msc_runtime::gemm::{
-    Blocking, CacheSizes, ConvGeometry, Epilogue, Gemm, Im2col, Isa, OperandA, OperandB, Packed, Problem, Strided,
-    StridedSlice, Variant, pack_a, pack_b, packed_a_len, packed_b_len,
+    Activation, Bias, Blocking, CacheSizes, ConvGeometry, Epilogue, Gemm, Im2col, Isa, OperandA, OperandB, Packed,
+    Problem, Residual, Strided, StridedSlice, Variant, pack_a, pack_b, packed_a_len, packed_b_len,
 };
 
 /// A benchmarked problem.
@@ -87,16 +90,47 @@ impl std::fmt::Display for Shape {
     }
 }
 
+/// The epilogue of benchmarked plain GEMMs.
+#[derive(Clone, Copy, PartialEq)]
+enum EpilogueKind {
+    None,
+    Bias,
+    BiasGelu,
+    BiasResidual,
+}
+
+impl EpilogueKind {
+    fn parse(text: &str) -> Option<EpilogueKind> {
+        Some(match text {
+            "none" => EpilogueKind::None,
+            "bias" => EpilogueKind::Bias,
+            "bias-gelu" => EpilogueKind::BiasGelu,
+            "bias-residual" => EpilogueKind::BiasResidual,
+            _ => return None,
+        })
+    }
+}
+
 struct Options {
     threads: usize,
     quick: bool,
     prepacked: bool,
+    cold: bool,
+    epilogue: EpilogueKind,
     blocking: Option<Blocking>,
     shapes: Vec<Shape>,
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options = Options { threads: 1, quick: false, prepacked: false, blocking: None, shapes: Vec::new() };
+    let mut options = Options {
+        threads: 1,
+        quick: false,
+        prepacked: false,
+        cold: false,
+        epilogue: EpilogueKind::None,
+        blocking: None,
+        shapes: Vec::new(),
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -106,6 +140,11 @@ fn parse_options() -> Result<Options, String> {
             }
             "--quick" => options.quick = true,
             "--prepacked" => options.prepacked = true,
+            "--cold" => options.cold = true,
+            "--epilogue" => {
+                let value = args.next().ok_or("--epilogue needs a value")?;
+                options.epilogue = EpilogueKind::parse(&value).ok_or_else(|| format!("bad epilogue {value}"))?;
+            }
             "--blocking" => {
                 let value = args.next().ok_or("--blocking needs KC,MC,NC")?;
                 let parsed: Option<Vec<usize>> = value.split(',').map(|x| x.parse().ok()).collect();
@@ -244,10 +283,15 @@ fn values(len: usize, seed: usize) -> Vec<f32> {
     (0..len).map(|i| ((i * (2 * seed + 5) + seed) % 23) as f32 / 23.0 - 0.5).collect()
 }
 
-/// The engine for `shape` over `a`, `b` and `c`, packing A (and B) into `packed` when asked.
-fn setup(variant: Variant, shape: Shape, options: &Options, buffers: &mut Buffers) -> Gemm {
+/// Bytes of pre-packed B copies `--cold` rotates through: several times any L3, so each copy has been evicted
+/// by the time it is read again.
+const COLD_BYTES: usize = 256 << 20;
+
+/// The engines for `shape` over `a`, `b` and `c`, packing A (and B) into `packed_a` (`packed_b`) when asked:
+/// one per B copy.
+fn setup(variant: Variant, shape: Shape, options: &Options, buffers: &mut Buffers) -> Vec<Gemm> {
     let (m, k, n) = shape.mkn();
-    let Buffers { a, b, c, packed_a, packed_b } = buffers;
+    let Buffers { a, b, c, bias, residual, packed_a, packed_b } = buffers;
     let pack_a_operand = options.prepacked || matches!(shape, Shape::Conv { .. });
     let a_operand = if pack_a_operand {
         packed_a.resize(packed_a_len(m, k, variant.mr()), 0.0);
@@ -256,22 +300,35 @@ fn setup(variant: Variant, shape: Shape, options: &Options, buffers: &mut Buffer
     } else {
         OperandA::Strided(Strided { ptr: a.as_ptr(), row_stride: k, col_stride: 1 })
     };
-    let b_operand = match shape {
-        Shape::Conv { conv, .. } => OperandB::Im2col(Im2col { image: b.as_ptr(), conv }),
-        Shape::Gemm { .. } if options.prepacked => {
-            packed_b.resize(packed_b_len(k, n, variant.nr()), 0.0);
-            pack_b(StridedSlice::row_major(b, n), k, n, variant.nr(), packed_b).expect("sizes match");
-            OperandB::Packed(Packed { ptr: packed_b.as_ptr(), width: variant.nr() })
+    let b_operands = match shape {
+        Shape::Conv { conv, .. } => vec![OperandB::Im2col(Im2col { image: b.as_ptr(), conv })],
+        Shape::Gemm { .. } if options.prepacked || options.cold => {
+            let mut packed = vec![0.0; packed_b_len(k, n, variant.nr())];
+            pack_b(StridedSlice::row_major(b, n), k, n, variant.nr(), &mut packed).expect("sizes match");
+            let copies = if options.cold { COLD_BYTES.div_ceil(4 * packed.len()).max(2) } else { 1 };
+            *packed_b = vec![packed; copies];
+            packed_b.iter().map(|p| OperandB::Packed(Packed { ptr: p.as_ptr(), width: variant.nr() })).collect()
         }
-        Shape::Gemm { .. } => OperandB::Strided(Strided { ptr: b.as_ptr(), row_stride: n, col_stride: 1 }),
+        Shape::Gemm { .. } => vec![OperandB::Strided(Strided { ptr: b.as_ptr(), row_stride: n, col_stride: 1 })],
     };
-    let problem =
-        Problem { m, n, k, a: a_operand, b: b_operand, c: c.as_mut_ptr(), ldc: n, epilogue: Epilogue::default() };
-    match options.blocking {
-        Some(blocking) => Gemm::with_blocking(variant, problem, blocking),
-        None => Gemm::new(variant, problem),
-    }
-    .expect("a valid problem")
+    let epilogue = Epilogue {
+        bias: if options.epilogue == EpilogueKind::None { Bias::None } else { Bias::PerCol(bias.as_ptr()) },
+        residual: (options.epilogue == EpilogueKind::BiasResidual)
+            .then_some(Residual { ptr: residual.as_ptr(), row_stride: n }),
+        activation: if options.epilogue == EpilogueKind::BiasGelu { Activation::Gelu } else { Activation::None },
+        ..Epilogue::default()
+    };
+    b_operands
+        .into_iter()
+        .map(|b_operand| {
+            let problem = Problem { m, n, k, a: a_operand, b: b_operand, c: c.as_mut_ptr(), ldc: n, epilogue };
+            match options.blocking {
+                Some(blocking) => Gemm::with_blocking(variant, problem, blocking),
+                None => Gemm::new(variant, problem),
+            }
+            .expect("a valid problem")
+        })
+        .collect()
 }
 
 /// The operands of one benchmarked problem.
@@ -279,8 +336,12 @@ struct Buffers {
     a: Vec<f32>,
     b: Vec<f32>,
     c: Vec<f32>,
+    /// `n` per-column bias values and an `m x n` residual, for `--epilogue`.
+    bias: Vec<f32>,
+    residual: Vec<f32>,
     packed_a: Vec<f32>,
-    packed_b: Vec<f32>,
+    /// Copies of the pre-packed B: one, or several with `--cold`.
+    packed_b: Vec<Vec<f32>>,
 }
 
 impl Buffers {
@@ -294,13 +355,16 @@ impl Buffers {
             a: values(m * k, 1),
             b: values(b_len, 2),
             c: vec![0.0; m * n],
+            bias: values(n, 3),
+            residual: values(m * n, 4),
             packed_a: Vec::new(),
             packed_b: Vec::new(),
         }
     }
 }
 
-/// Best (wall, on-CPU) GFLOP/s of `shape` with `variant` on `threads` threads, and its tile count.
+/// Best (wall, on-CPU) GFLOP/s of `shape` with `variant` on `threads` threads, and its tile count. Each run
+/// uses the next engine of [`setup`]'s (the next B copy).
 fn gemm_gflops(
     variant: Variant,
     shape: Shape,
@@ -309,9 +373,13 @@ fn gemm_gflops(
     budget: Duration,
 ) -> (f64, f64, usize) {
     let mut buffers = Buffers::new(shape);
-    let gemm = setup(variant, shape, options, &mut buffers);
-    let scratches: Vec<Mutex<Vec<f32>>> = (0..threads).map(|_| Mutex::new(vec![0.0; gemm.scratch_len()])).collect();
+    let gemms = setup(variant, shape, options, &mut buffers);
+    let scratch_len = gemms[0].scratch_len();
+    let scratches: Vec<Mutex<Vec<f32>>> = (0..threads).map(|_| Mutex::new(vec![0.0; scratch_len])).collect();
+    let mut runs = 0;
     let (wall, cpu) = best_seconds(budget, || {
+        let gemm = &gemms[runs % gemms.len()];
+        runs += 1;
         on_threads(threads, &|t| {
             let range = chunk(gemm.tiles(), threads, t);
             let mut scratch = scratches[t].lock().expect("not poisoned");
@@ -322,7 +390,7 @@ fn gemm_gflops(
     black_box(&buffers.c);
     let (m, k, n) = shape.mkn();
     let flops = 2.0 * m as f64 * k as f64 * n as f64;
-    (flops / wall / 1e9, flops / cpu / 1e9, gemm.tiles())
+    (flops / wall / 1e9, flops / cpu / 1e9, gemms[0].tiles())
 }
 
 fn main() {
@@ -349,7 +417,10 @@ fn main() {
     let caches = CacheSizes::host();
     println!("host caches per core: L1d {} KiB, L2 {} KiB", caches.l1d >> 10, caches.l2 >> 10);
     for variant in Variant::available_on_host() {
-        println!("{variant} blocking: {:?}", options.blocking.unwrap_or(Blocking::for_variant(variant)));
+        match options.blocking {
+            Some(blocking) => println!("{variant} blocking: {blocking:?}"),
+            None => println!("{variant} blocking: {:?}, adapted to each shape", Blocking::for_variant(variant)),
+        }
     }
     println!(
         "{:<14} {:>28} {:>8} {:>12} {:>7} {:>12} {:>7} {:>7}",

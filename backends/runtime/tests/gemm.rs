@@ -38,10 +38,10 @@ fn variants() -> Vec<Variant> {
     variants
 }
 
-/// The blockings under test: the one `Gemm::new` picks for an `m x k` A, and a tiny one that makes many K
-/// blocks and tiles.
-fn blockings(variant: Variant, m: usize, k: usize) -> [Blocking; 2] {
-    [Blocking::for_problem(variant, m, k), Blocking { kc: 16, mc: 2 * variant.mr(), nc: 2 * variant.nr() }]
+/// The blockings under test: the one `Gemm::new` picks for an `m x k` A and a `k x n` B, and a tiny one that
+/// makes many K blocks and tiles.
+fn blockings(variant: Variant, m: usize, k: usize, n: usize) -> [Blocking; 2] {
+    [Blocking::for_problem(variant, m, k, n), Blocking { kc: 16, mc: 2 * variant.mr(), nc: 2 * variant.nr() }]
 }
 
 const ACTIVATIONS: [Activation; 9] = [
@@ -110,7 +110,7 @@ const PAD: f32 = 1234.5;
 /// of `variant`, checking each result.
 fn run_and_check(variant: Variant, a: ASlice<'_>, b: BSlice<'_>, reference: &Reference<'_>, ldc: usize) {
     let Reference { m, n, k, epilogue, .. } = *reference;
-    for blocking in blockings(variant, m, k) {
+    for blocking in blockings(variant, m, k, n) {
         let mut c = vec![PAD; m * ldc];
         let what = format!("{variant} {blocking:?} m={m} n={n} k={k}");
         let problem = SliceProblem { m, n, k, a, b, c: &mut c, ldc, epilogue };
@@ -224,6 +224,41 @@ fn packed_operands() {
                     } else {
                         BSlice::Strided(StridedSlice::row_major(&b, n))
                     },
+                    &reference,
+                    n,
+                );
+            }
+        }
+    }
+}
+
+/// A transformer's dense layers: a few rows of activations (A, packed at run time) times pre-packed weights
+/// (B), which `Gemm::new` runs as one row block over equal K blocks, the tiles of a column panel
+/// prefetching the next panel. Rows not a multiple of MR (128 = 21 x 6 + 2 on AVX2), columns not a multiple
+/// of NR, K blocks with tails, every activation (a third of them per shape) after a per-column bias, with
+/// and without a residual.
+#[test]
+fn few_rows_over_pre_packed_weights_with_every_epilogue() {
+    let mut rng = Rng(4);
+    for variant in variants() {
+        // B beyond a 512 KiB L2 each time: one row block.
+        for (shape, &(m, n, k)) in [(128, 200, 770), (131, 161, 1001), (61, 300, 600)].iter().enumerate() {
+            let (a, b, bias) = (rng.vec(m * k), rng.vec(k * n), rng.vec(n));
+            let residual = rng.vec(m * n);
+            let mut packed_b = vec![f32::NAN; packed_b_len(k, n, variant.nr())];
+            pack_b(StridedSlice::row_major(&b, n), k, n, variant.nr(), &mut packed_b).unwrap();
+            for (index, activation) in ACTIVATIONS.into_iter().enumerate().filter(|(i, _)| i % 3 == shape) {
+                let epilogue = EpilogueSlices {
+                    alpha: 1.0,
+                    bias: BiasSlice::PerCol(&bias),
+                    residual: (index % 2 == 1).then_some(ResidualSlice { data: &residual, row_stride: n }),
+                    activation,
+                };
+                let reference = Reference { m, n, k, a: &|i, p| a[i * k + p], b: &|p, j| b[p * n + j], epilogue };
+                run_and_check(
+                    variant,
+                    ASlice::Strided(StridedSlice::row_major(&a, k)),
+                    BSlice::Packed(PackedSlice { data: &packed_b, width: variant.nr() }),
                     &reference,
                     n,
                 );

@@ -123,6 +123,10 @@ pub(crate) struct TileOut {
     /// The C origin of the tile run after this one (its rows `ldc` apart), null if none: a hint for
     /// prefetching.
     pub next: *const f32,
+    /// Packed B steps (NR values each, contiguous) to prefetch while the tile runs, null if none: this
+    /// tile's share of the next column panel, so a B panel read from memory arrives before its first tile.
+    pub prefetch_b: *const f32,
+    pub prefetch_b_steps: usize,
 }
 
 /// Stores a tile of accumulators (`acc[i * acc_stride + j]`) through `out`, in scalar code: the generic

@@ -245,7 +245,7 @@ impl Gemm {
     /// Checks `problem` against `variant` (host support, packed panel widths, shapes), with
     /// [`Blocking::for_problem`].
     pub fn new(variant: Variant, problem: Problem) -> Result<Gemm, GemmError> {
-        Gemm::with_blocking(variant, problem, Blocking::for_problem(variant, problem.m, problem.k))
+        Gemm::with_blocking(variant, problem, Blocking::for_problem(variant, problem.m, problem.k, problem.n))
     }
 
     /// [`Gemm::new`] with explicit blocking; `mc` and `nc` are rounded down to multiples of MR and NR.
@@ -441,6 +441,7 @@ impl Gemm {
                         b_panel_stride,
                         b_step,
                         b_last_packed,
+                        b_pre_packed: matches!(b, OperandB::Packed(_)),
                         c: c.add(row0 * ldc + col0),
                         ldc,
                         row0,

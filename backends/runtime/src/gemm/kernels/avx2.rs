@@ -62,6 +62,10 @@ impl F32Vector for Ymm {
     unsafe fn prefetch(at: *const f32) {
         unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) }
     }
+    #[inline(always)]
+    unsafe fn prefetch_l2(at: *const f32) {
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(at.cast()) }
+    }
 }
 
 /// All ones in the first `n` of the eight 32-bit lanes (the sign bits select lanes for masked loads and

@@ -62,6 +62,10 @@ impl F32Vector for Zmm {
     unsafe fn prefetch(at: *const f32) {
         unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) }
     }
+    #[inline(always)]
+    unsafe fn prefetch_l2(at: *const f32) {
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(at.cast()) }
+    }
 }
 
 /// The first `n < 16` lanes.

@@ -30,6 +30,9 @@ pub(crate) struct TileBlock<'a> {
     /// When B is read in place and the block's last panel is partial: that panel packed (steps `nr`
     /// apart, zero-padded), read instead of the row-major values past the matrix; else null.
     pub b_last_packed: *const f32,
+    /// The B panels are pre-packed (constant weights, which stream from memory), not packed into scratch
+    /// just before: worth prefetching ahead.
+    pub b_pre_packed: bool,
     /// The block's origin in C, with C's row stride.
     pub c: *mut f32,
     pub ldc: usize,
@@ -65,7 +68,11 @@ pub(crate) trait TileKernel {
 /// A panels stream from L2), except for short K blocks (at most [`ROWS_OUTSIDE_MAX_KC`] steps): there the
 /// panels all fit in cache and C's traffic dominates, so row panels go outside and each C row is written
 /// as one sequential stream. `out.next` is the C origin of the tile after it (null for the last), for
-/// prefetching.
+/// prefetching. With column panels outside over pre-packed B panels and several row panels, the tiles of a
+/// column panel split the next panel's steps between them to prefetch into L2 (`out.prefetch_b`): such
+/// weights stream from memory, and a panel's first tile would otherwise wait for each of its lines. (A
+/// single row panel reads each B panel once, in order, as the hardware prefetcher expects; B packed into
+/// scratch is in cache already.)
 ///
 /// # Safety
 /// `block` must satisfy the [`BlockKernel`] contract, and `kernel` have register tile `mr x nr`.
@@ -79,6 +86,7 @@ pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kern
         b_panel_stride,
         b_step,
         b_last_packed,
+        b_pre_packed,
         c,
         ldc,
         row0,
@@ -90,6 +98,9 @@ pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kern
     } = *block;
     let (row_panels, col_panels) = (rows.div_ceil(mr), cols.div_ceil(nr));
     let rows_outside = kc <= ROWS_OUTSIDE_MAX_KC;
+    let prefetch_next_panel = b_pre_packed && !rows_outside && row_panels > 1;
+    // First step of the next panel's share of row panel `p`.
+    let share = |p: usize| p * kc / row_panels;
     let (outer, inner) = if rows_outside { (row_panels, col_panels) } else { (col_panels, row_panels) };
     // (row panel, column panel) of the tile at `(o, n)` of the loops.
     let panels = |o: usize, n: usize| if rows_outside { (o, n) } else { (n, o) };
@@ -102,6 +113,11 @@ pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kern
                 (false, true) => Some(panels(o + 1, 0)),
                 (false, false) => None,
             };
+            let (prefetch_b, prefetch_b_steps) = if prefetch_next_panel && q + 1 < col_panels {
+                (b.wrapping_add((q + 1) * b_panel_stride + share(p) * nr), share(p + 1) - share(p))
+            } else {
+                (std::ptr::null(), 0)
+            };
             let out = TileOut {
                 c: c.wrapping_add(i * ldc + j),
                 ldc,
@@ -110,6 +126,8 @@ pub(crate) unsafe fn for_each_tile(block: &TileBlock, mr: usize, nr: usize, kern
                 accumulate,
                 epilogue: epilogue.map(|e| TileEpilogue::at(e, row0 + i, col0 + j)),
                 next: next.map_or(std::ptr::null(), |(p, q)| c.wrapping_add(p * mr * ldc + q * nr).cast_const()),
+                prefetch_b,
+                prefetch_b_steps,
             };
             // SAFETY: the panels and the tile are inside the block the caller vouched for.
             let (b_panel, b_step) = if j + nr > cols && !b_last_packed.is_null() {

@@ -44,6 +44,8 @@ pub(crate) trait F32Vector: Copy {
     unsafe fn min(self, b: Self) -> Self;
     /// Hints that the cache line holding `at` will be accessed soon; `at` need not be valid.
     unsafe fn prefetch(_at: *const f32) {}
+    /// As [`F32Vector::prefetch`], into L2 only: for lines needed later than those L1 holds now.
+    unsafe fn prefetch_l2(_at: *const f32) {}
 }
 
 /// Most lanes of any vector type (AVX-512's 16).
@@ -176,11 +178,11 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS
     let acc = unsafe {
         let mut acc = [[V::zero(); VECS]; ROWS];
         if split >= C_PREFETCH_STEPS {
-            steps::<V, MR, ROWS, VECS>(&mut acc, 0..split, a, b, b_step);
+            steps::<V, MR, NV, ROWS, VECS>(&mut acc, 0..split, a, b, b_step, out);
             prefetch_c(out.c.cast_const());
-            steps::<V, MR, ROWS, VECS>(&mut acc, split..kc, a, b, b_step);
+            steps::<V, MR, NV, ROWS, VECS>(&mut acc, split..kc, a, b, b_step, out);
         } else {
-            steps::<V, MR, ROWS, VECS>(&mut acc, 0..kc, a, b, b_step);
+            steps::<V, MR, NV, ROWS, VECS>(&mut acc, 0..kc, a, b, b_step, out);
         }
         acc
     };
@@ -196,32 +198,63 @@ unsafe fn microkernel<V: F32Vector, const MR: usize, const NV: usize, const ROWS
 /// K steps before the end of a long K loop at which a tile prefetches its C lines.
 const C_PREFETCH_STEPS: usize = 48;
 
+/// f32 values in a 64-byte cache line.
+const LINE_VALUES: usize = 16;
+
 /// `acc += A_panel[steps] * B_panel[steps]` for the `ROWS x VECS` accumulators (A steps MR apart, B steps
-/// `b_step` apart).
+/// `b_step` apart). Steps before `out.prefetch_b_steps` each also prefetch that step of `out.prefetch_b`
+/// (`NV * LANES` values): the tile's share of the next B panel.
 ///
 /// # Safety
 /// The panels must hold the steps; the caller must enable `V`'s features.
 #[inline(always)]
-unsafe fn steps<V: F32Vector, const MR: usize, const ROWS: usize, const VECS: usize>(
+unsafe fn steps<V: F32Vector, const MR: usize, const NV: usize, const ROWS: usize, const VECS: usize>(
     acc: &mut [[V; VECS]; ROWS],
     steps: std::ops::Range<usize>,
     a: *const f32,
     b: *const f32,
     b_step: usize,
+    out: &TileOut,
+) {
+    let fetching = if out.prefetch_b.is_null() { 0 } else { out.prefetch_b_steps };
+    let fetched = steps.start..steps.end.min(fetching).max(steps.start);
+    // SAFETY: by the contract; prefetches do not access memory.
+    unsafe {
+        for p in fetched.clone() {
+            for line in (0..NV * V::LANES).step_by(LINE_VALUES) {
+                V::prefetch_l2(out.prefetch_b.wrapping_add(p * NV * V::LANES + line));
+            }
+            step::<V, MR, ROWS, VECS>(acc, a, b, p, b_step);
+        }
+        for p in fetched.end..steps.end {
+            step::<V, MR, ROWS, VECS>(acc, a, b, p, b_step);
+        }
+    }
+}
+
+/// Step `p`: `acc += A_panel[p] * B_panel[p]`.
+///
+/// # Safety
+/// As for [`steps`].
+#[inline(always)]
+unsafe fn step<V: F32Vector, const MR: usize, const ROWS: usize, const VECS: usize>(
+    acc: &mut [[V; VECS]; ROWS],
+    a: *const f32,
+    b: *const f32,
+    p: usize,
+    b_step: usize,
 ) {
     // SAFETY: by the contract.
     unsafe {
-        for p in steps {
-            let (a_p, b_p) = (a.add(p * MR), b.add(p * b_step));
-            let mut b_v = [V::zero(); VECS];
-            for (j, b_j) in b_v.iter_mut().enumerate() {
-                *b_j = V::load(b_p.add(j * V::LANES));
-            }
-            for (i, acc_i) in acc.iter_mut().enumerate() {
-                let a_i = V::splat(*a_p.add(i));
-                for (acc_ij, &b_j) in acc_i.iter_mut().zip(&b_v) {
-                    *acc_ij = a_i.mul_add(b_j, *acc_ij);
-                }
+        let (a_p, b_p) = (a.add(p * MR), b.add(p * b_step));
+        let mut b_v = [V::zero(); VECS];
+        for (j, b_j) in b_v.iter_mut().enumerate() {
+            *b_j = V::load(b_p.add(j * V::LANES));
+        }
+        for (i, acc_i) in acc.iter_mut().enumerate() {
+            let a_i = V::splat(*a_p.add(i));
+            for (acc_ij, &b_j) in acc_i.iter_mut().zip(&b_v) {
+                *acc_ij = a_i.mul_add(b_j, *acc_ij);
             }
         }
     }
