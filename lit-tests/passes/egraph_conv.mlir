@@ -37,3 +37,20 @@
 // CHECK-LABEL: "func.func"
 // CHECK-NOT: nn.pad
 // CHECK: "nn.conv"(%arg0, %{{.*}}) {pads = [1, 1, 1, 1]}
+
+// -----
+
+// Tests that a relu after a transposed conv becomes its fused epilogue.
+"builtin.module"() ({
+  "func.func"() ({
+  ^bb0(%x: tensor<1x2x3x3xf32>):
+    %w = "nn.constant"() {value = dense<0.5> : tensor<2x4x4x4xf32>} : () -> tensor<2x4x4x4xf32>
+    %b = "nn.constant"() {value = dense<[0.1, 0.2, 0.3, 0.4]> : tensor<4xf32>} : () -> tensor<4xf32>
+    %y = "nn.conv_transpose"(%x, %w, %b) {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x3x3xf32>, tensor<2x4x4x4xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32> loc("deconv")
+    %r = "nn.relu"(%y) : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> loc("relu")
+    "func.return"(%r) : (tensor<1x4x6x6xf32>) -> ()
+  }) {function_type = (tensor<1x2x3x3xf32>) -> tensor<1x4x6x6xf32>, sym_name = "deconv_relu"} : () -> ()
+}) : () -> ()
+// CHECK-LABEL: "func.func"
+// CHECK: "nn.fused_conv_transpose"(%arg0, %{{.*}}, %{{.*}}) {epilogue = ["relu"], operandSegmentSizes = [1, 1, 1, 0], pads = [1, 1, 1, 1], strides = [2, 2]}{{.*}}loc(fused["deconv", "relu"])
+// CHECK-NOT: nn.relu

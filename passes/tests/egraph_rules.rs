@@ -163,6 +163,17 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "tensor<1x2x4x4xf32>",
     ),
     (
+        "fuse-conv-transpose-epilogue",
+        "%x: tensor<1x2x3x3xf32>, %res: tensor<1x1x6x6xf32>",
+        r#"    %w = "nn.constant"() {value = dense<[[[[0.5, -1.0], [1.0, 0.25]]], [[[2.0, 0.5], [-0.5, 1.0]]]]> : tensor<2x1x2x2xf32>} : () -> tensor<2x1x2x2xf32>
+    %b = "nn.constant"() {value = dense<[0.1]> : tensor<1xf32>} : () -> tensor<1xf32>
+    %y = "nn.conv_transpose"(%x, %w, %b) {strides = [2, 2]} : (tensor<1x2x3x3xf32>, tensor<2x1x2x2xf32>, tensor<1xf32>) -> tensor<1x1x6x6xf32> loc("deconv")
+    %a = "nn.add"(%y, %res) : (tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32> loc("add")
+    %r = "nn.relu"(%a) : (tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32> loc("relu")"#,
+        "%r",
+        "tensor<1x1x6x6xf32>",
+    ),
+    (
         "gemm-to-fused-matmul",
         "%a: tensor<3x4xf32>, %b: tensor<5x4xf32>",
         r#"    %c = "nn.constant"() {value = dense<[0.1, 0.2, 0.3, 0.4, 0.5]> : tensor<5xf32>} : () -> tensor<5xf32>

@@ -63,10 +63,13 @@ fn unary_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) -> Stri
     common::check_within(&src, &inputs, 1e-4)
 }
 
-/// [`unary_case`] for an op the lowering turns into one call of the runtime's GEMM engine.
+/// [`unary_case`] for an op the lowering turns into one call of the runtime's GEMM engine (and, for a
+/// transposed conv, one of its col2im).
 fn gemm_case(op: &str, attrs: &str, shapes: &[&[usize]], out: &[usize]) {
     let lowered = unary_case(op, attrs, shapes, out);
     assert_eq!(lowered.matches("\"kernel.gemm\"").count(), 1, "{lowered}");
+    let col2im = usize::from(op == "nn.conv_transpose");
+    assert_eq!(lowered.matches("\"kernel.col2im\"").count(), col2im, "{lowered}");
 }
 
 #[test]

@@ -93,6 +93,33 @@ fn fused_conv_nchw_strides_dilations_asymmetric_pads_bias_and_epilogue() {
 }
 
 #[test]
+fn fused_conv_transpose_folds_engine_epilogues_into_the_col2im() {
+    // Bias, residual and an activation: all in the col2im call, no epilogue kernel.
+    for activation in ["relu", "clip 0 6", "leaky_relu 0.1", "sigmoid", "tanh", "silu", "gelu", "hard_swish"] {
+        let attrs = format!(
+            "{{{}, strides = [2, 2], pads = [1, 1, 1, 1], epilogue = [\"add $3\", \"{activation}\"]}}",
+            segments(true, 1)
+        );
+        let shapes: [&[usize]; 4] = [&[2, 3, 3, 9], &[3, 2, 4, 4], &[2], &[2, 2, 6, 18]];
+        let text = f32_case("nn.fused_conv_transpose", &attrs, &shapes, &[2, 2, 6, 18]);
+        assert!(text.contains("\"kernel.col2im\""), "{text}");
+        assert!(!text.contains("fused_conv_epilogue"), "{text}");
+    }
+    // A per-channel bias added as a step, groups, dilation and output padding.
+    let attrs = format!(
+        "{{{}, group = 2, dilations = [2, 1], strides = [1, 3], output_padding = [0, 2], epilogue = [\"add $2\", \"relu\"]}}",
+        segments(false, 1)
+    );
+    let text = f32_case("nn.fused_conv_transpose", &attrs, &[&[1, 4, 3, 5], &[4, 1, 2, 3], &[2, 1, 1]], &[1, 2, 5, 17]);
+    assert!(text.contains("bias = true"), "{text}");
+    // A step the col2im does not have (a scale after the bias): the loops, then the epilogue kernel.
+    let attrs = format!("{{{}, epilogue = [\"mul $3\"]}}", segments(true, 1));
+    let text =
+        f32_case("nn.fused_conv_transpose", &attrs, &[&[1, 2, 3, 3], &[2, 2, 2, 2], &[2], &[2, 1, 1]], &[1, 2, 4, 4]);
+    assert!(!text.contains("\"kernel.col2im\"") && text.contains("fused_conv_epilogue"), "{text}");
+}
+
+#[test]
 fn fused_conv_groups_and_depthwise() {
     let attrs = format!("{{{}, group = 2, pads = [1, 1, 1, 1], epilogue = [\"hard_swish\"]}}", segments(true, 0));
     f32_case("nn.fused_conv", &attrs, &[&[1, 4, 5, 5], &[6, 2, 3, 3], &[6]], &[1, 6, 5, 5]);

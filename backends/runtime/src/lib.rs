@@ -9,6 +9,8 @@
 //! - [`gemm`]: the fp32 GEMM engine (matmul, gemm and convolutions via implicit im2col) with SIMD microkernels
 //!   chosen at run time, fused epilogues and independent output tiles for the thread pool.
 //! - [`depthwise`](mod@depthwise): the depthwise 2-D convolution (AVX2 or portable kernels, the same epilogue).
+//! - [`col2im`](mod@col2im): a transposed convolution's col2im after its GEMM (AVX2 or portable code, the same
+//!   epilogue).
 //! - [`winograd`](mod@winograd): the Winograd F(4x4, 3x3) input and output transforms around a batched GEMM
 //!   (AVX2 or portable kernels, the GEMM epilogue on the output), and the transform matrices.
 //!
@@ -29,6 +31,7 @@
 //! ```
 
 mod buffer;
+pub mod col2im;
 pub mod depthwise;
 mod error;
 pub mod format;
@@ -48,6 +51,6 @@ pub use format::{
 };
 pub use host::host_triple;
 pub use load::{Model, StepInfo, Trust};
-pub use routine::{DepthwiseCall, GemmCall, Routine, WinogradInputCall, WinogradOutputCall};
+pub use routine::{Col2imCall, DepthwiseCall, GemmCall, Routine, WinogradInputCall, WinogradOutputCall};
 pub use session::{Outputs, Session, StepTiming};
 pub use tensor::{Element, Tensor};

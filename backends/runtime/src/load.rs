@@ -179,6 +179,7 @@ impl Model {
                 Routine::Depthwise(_) => "depthwise (runtime)",
                 Routine::WinogradInput(_) => "winograd input (runtime)",
                 Routine::WinogradOutput(_) => "winograd output (runtime)",
+                Routine::Col2im(_) => "col2im (runtime)",
             },
             tiles: step.tiles,
         })

@@ -1,12 +1,13 @@
 //! What a plan step runs: a compiled kernel, or a routine built into the runtime (the fp32 GEMM engine,
-//! described by a [`GemmCall`], the depthwise convolution, by a [`DepthwiseCall`], or a Winograd transform, by a
-//! [`WinogradInputCall`] or [`WinogradOutputCall`]). This file holds the descriptors, their encoding in the plan section,
+//! described by a [`GemmCall`], the depthwise convolution, by a [`DepthwiseCall`], a Winograd transform, by a
+//! [`WinogradInputCall`] or [`WinogradOutputCall`], or a transposed convolution's col2im, by a [`Col2imCall`]). This file holds the descriptors, their encoding in the plan section,
 //! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
 //! call to the engine once per session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]).
 
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::col2im::Col2imCall;
 pub use crate::depthwise::DepthwiseCall;
 use crate::error::LoadErrorKind;
 use crate::format::{Reader, Writer};
@@ -31,6 +32,9 @@ pub enum Routine {
     /// The runtime's Winograd output transform. The step's arguments are `M, y`, then the bias and the
     /// residual if the call has them; `tiles` is 0.
     WinogradOutput(Box<WinogradOutputCall>),
+    /// The runtime's col2im of a transposed convolution. The step's arguments are `col, y`, then the bias and
+    /// the residual if the call has them; `tiles` is 0.
+    Col2im(Box<Col2imCall>),
 }
 
 /// `C = act(alpha·A·B + bias + residual)` for an `m x n` C, repeated over the batch levels.
@@ -305,7 +309,7 @@ impl FromStr for Source {
 
 impl Routine {
     /// Writes the routine: tag 0 and the kernel index, tag 1 and the GEMM call, tag 2 and the depthwise call,
-    /// tag 3 and the Winograd input call, or tag 4 and the Winograd output call.
+    /// tag 3 and the Winograd input call, tag 4 and the Winograd output call, or tag 5 and the col2im call.
     pub(crate) fn encode(&self, w: &mut Writer) {
         match self {
             Routine::Kernel(index) => {
@@ -328,6 +332,10 @@ impl Routine {
                 w.u8(4);
                 call.encode(w);
             }
+            Routine::Col2im(call) => {
+                w.u8(5);
+                call.encode(w);
+            }
         }
     }
 
@@ -338,6 +346,7 @@ impl Routine {
             2 => Ok(Routine::Depthwise(Box::new(DepthwiseCall::decode(r)?))),
             3 => Ok(Routine::WinogradInput(Box::new(WinogradInputCall::decode(r)?))),
             4 => Ok(Routine::WinogradOutput(Box::new(WinogradOutputCall::decode(r)?))),
+            5 => Ok(Routine::Col2im(Box::new(Col2imCall::decode(r)?))),
             tag => Err(r.error(format!("unknown step routine {tag}"))),
         }
     }

@@ -5,6 +5,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::buffer::AlignedBuf;
+use crate::col2im::BoundCol2im;
 use crate::depthwise::{BoundDepthwise, Isa, Strategy};
 use crate::error::RunError;
 use crate::format::{Base, TensorInfo};
@@ -109,9 +110,11 @@ impl Session {
             .iter()
             .enumerate()
             .map(|(step, s)| match &s.routine {
-                Routine::Kernel(_) | Routine::Depthwise(_) | Routine::WinogradInput(_) | Routine::WinogradOutput(_) => {
-                    Ok(None)
-                }
+                Routine::Kernel(_)
+                | Routine::Depthwise(_)
+                | Routine::WinogradInput(_)
+                | Routine::WinogradOutput(_)
+                | Routine::Col2im(_) => Ok(None),
                 Routine::Gemm(call) => GemmPlan::new(call).map(Some).map_err(|source| RunError::Gemm {
                     step,
                     name: s.name.clone(),
@@ -314,6 +317,15 @@ impl Session {
                 }
                 Routine::WinogradOutput(call) => {
                     self.run_winograd(&BoundWinograd::output(call, self.depthwise_isa, &args), &chunks_of)
+                }
+                Routine::Col2im(call) => {
+                    let col2im = BoundCol2im::new(call, self.depthwise_isa, &args);
+                    let (tiles, chunks) = (col2im.tiles(), chunks_of(col2im.tiles()));
+                    self.pool.run(chunks as usize, &|chunk| {
+                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
+                        unsafe { col2im.run_tiles(begin as u64, end as u64) };
+                    });
                 }
             }
             if let Some(timings) = timings.as_deref_mut() {

@@ -6,13 +6,15 @@
 //! - [`memref`]: `load`, `store`, `alloc` on statically shaped buffers (MLIR's `memref`).
 //! - [`kernel`]: the program around kernels: weights, views and launches; [`gemm`]: `kernel.gemm`, a call
 //!   of the runtime's GEMM engine; [`depthwise`]: `kernel.depthwise_conv`, of its depthwise convolution;
-//!   [`winograd`]: `kernel.winograd_input` and `kernel.winograd_output`, of its Winograd transforms.
+//!   [`winograd`]: `kernel.winograd_input` and `kernel.winograd_output`, of its Winograd transforms;
+//!   [`col2im`]: `kernel.col2im`, of a transposed convolution's col2im.
 //!
 //! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
 //! lowering and the code generators are checked against.
 
 pub mod arith;
 pub mod build;
+pub mod col2im;
 pub mod depthwise;
 pub mod gemm;
 pub mod interp;
@@ -36,7 +38,13 @@ pub fn register(registry: &mut Registry) -> Result<(), String> {
         ("scf", "structured control flow: counted loops and conditionals", scf::ops),
         ("memref", "loads, stores and allocation of statically shaped buffers", memref::ops),
         ("kernel", "weights, buffer views, kernel launches and runtime routine calls of a lowered program", || {
-            kernel::ops().into_iter().chain(gemm::ops()).chain(depthwise::ops()).chain(winograd::ops()).collect()
+            kernel::ops()
+                .into_iter()
+                .chain(gemm::ops())
+                .chain(depthwise::ops())
+                .chain(winograd::ops())
+                .chain(col2im::ops())
+                .collect()
         }),
     ];
     for (name, summary, ops) in dialects {

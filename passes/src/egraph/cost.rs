@@ -124,7 +124,7 @@ fn classify(sig: &OpSig) -> KernelClass {
         "nn.transpose" => KernelClass::Transpose,
         "nn.matmul" | "nn.gemm" | "nn.fused_matmul" | "nn.einsum" => KernelClass::Gemm,
         "nn.attention" => KernelClass::Attention,
-        "nn.conv" | "nn.conv_transpose" | "nn.fused_conv" => {
+        "nn.conv" | "nn.conv_transpose" | "nn.fused_conv" | "nn.fused_conv_transpose" => {
             KernelClass::Conv(sig.string("layout").and_then(|l| Layout::parse(&l)).unwrap_or(Layout::Nchw))
         }
         "nn.fused_elementwise" => {
@@ -168,7 +168,7 @@ impl CostModel {
                 let per_output =
                     inputs.get(1).map_or(1.0, |w| elements(w) / w.shape[0].as_static().unwrap_or(1) as f64);
                 let channels = inputs.first().and_then(|x| x.shape.get(1)?.as_static());
-                let depthwise = sig.name() != "nn.conv_transpose"
+                let depthwise = !sig.name().contains("conv_transpose")
                     && channels.is_some_and(|c| c > 1 && sig.int("group").is_some_and(|g| g as u64 == c));
                 let rate = match layout {
                     Layout::Nchw if depthwise => cal.depthwise_gflops,

@@ -1,8 +1,9 @@
-//! Lowerings of the fused `nn` ops (`nn.fused_conv`, `nn.fused_matmul`, `nn.fused_elementwise`,
-//! `nn.rms_norm`, `nn.attention`) to kernels, and [`apply_steps`], the one lowering of an epilogue
+//! Lowerings of the fused `nn` ops (`nn.fused_conv`, `nn.fused_conv_transpose`, `nn.fused_matmul`,
+//! `nn.fused_elementwise`, `nn.rms_norm`, `nn.attention`) to kernels, and [`apply_steps`], the one lowering of an epilogue
 //! step list, which every fused kernel runs right after computing each output element.
 //!
-//! These are plain direct loops (a faster engine will replace the hot paths): fused_conv computes
+//! These are plain direct loops (a faster engine will replace the hot paths): fused_conv_transpose is
+//! conv_transpose's loops, then the epilogue in place; fused_conv computes
 //! each output element of its stored layout (NCHW, NHWC or NCHW<k>c) as a sum over its group's
 //! input channels and kernel taps, addressing the input in its own stored layout (no transposes);
 //! fused_matmul computes each output element as one dot product, transposes being strides. Sums
@@ -22,6 +23,7 @@ use msc_nn_kernels::fused::ConvLayout;
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[
     ("nn.fused_conv", fused_conv),
+    ("nn.fused_conv_transpose", |l| conv_then_epilogue(l, true)),
     ("nn.fused_matmul", fused_matmul),
     ("nn.fused_elementwise", fused_elementwise),
     ("nn.rms_norm", rms_norm),
@@ -237,30 +239,36 @@ fn taps(
     })
 }
 
-/// `nn.fused_conv`: in NCHW, `nn.conv`'s lowering (output rows as vector loops) and then the epilogue in
-/// place; in the other layouts, one tile computes a run of output elements in stored order.
+/// An NCHW `nn.fused_conv` (or `nn.fused_conv_transpose` if `transposed`): `nn.conv`'s (`nn.conv_transpose`'s)
+/// lowering (output rows as vector loops) and then the epilogue in place.
+fn conv_then_epilogue(l: &mut Lowering<'_>, transposed: bool) -> Result<Vec<Value>, String> {
+    let out = super::conv::conv(l, transposed)?;
+    let ys = l.memref(out[0]).shape;
+    let epilogue = Epilogue::read(l, &ys)?;
+    let total: u64 = ys.iter().product();
+    if !epilogue.steps.is_empty() && total > 0 {
+        let e = l.memref(out[0]).element;
+        let mut buffers = vec![flat(l, out[0])];
+        buffers.extend(epilogue.buffers());
+        l.launch("fused_conv_epilogue", &buffers, chunk_tiles(total), |kb, kf| {
+            let y = kf.buffers[0];
+            for_chunks(kb, kf, total, |kb, i| {
+                let v = load_acc(kb, y, i, acc_type(e));
+                let v = epilogue.apply(kb, &kf.buffers, 1, i, v);
+                let v = kb.cast(v, e);
+                kb.store(v, y, &[i]);
+            });
+        });
+    }
+    Ok(out)
+}
+
+/// `nn.fused_conv`: in NCHW, [`conv_then_epilogue`]; in the other layouts, one tile computes a run of output
+/// elements in stored order.
 fn fused_conv(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let layout = ConvLayout::parse(&l.op().string("layout")?).map_err(|e| e.0)?;
     if layout == ConvLayout::Nchw {
-        let out = super::conv::conv(l, false)?;
-        let ys = l.memref(out[0]).shape;
-        let epilogue = Epilogue::read(l, &ys)?;
-        let total: u64 = ys.iter().product();
-        if !epilogue.steps.is_empty() && total > 0 {
-            let e = l.memref(out[0]).element;
-            let mut buffers = vec![flat(l, out[0])];
-            buffers.extend(epilogue.buffers());
-            l.launch("fused_conv_epilogue", &buffers, chunk_tiles(total), |kb, kf| {
-                let y = kf.buffers[0];
-                for_chunks(kb, kf, total, |kb, i| {
-                    let v = load_acc(kb, y, i, acc_type(e));
-                    let v = epilogue.apply(kb, &kf.buffers, 1, i, v);
-                    let v = kb.cast(v, e);
-                    kb.store(v, y, &[i]);
-                });
-            });
-        }
-        return Ok(out);
+        return conv_then_epilogue(l, false);
     }
     let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);

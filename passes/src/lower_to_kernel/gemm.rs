@@ -1,9 +1,9 @@
 //! GEMM-shaped ops lowered to `kernel.gemm`, a call of the runtime's GEMM engine, instead of loops:
 //! f32 `nn.matmul`, `nn.fused_matmul`, `nn.gemm`, and 2-D NCHW `nn.conv` / `nn.fused_conv` (each image
 //! and group a product of the weights with the implicit im2col matrix of the input) and
-//! `nn.conv_transpose` (a product of the transposed weights with the input into columns, then a col2im
-//! loop kernel that sums them into the output, row by row, through a phase-major scratch row when the
-//! x stride is above 1 so its loops are unit stride). A fused op's
+//! `nn.conv_transpose` / `nn.fused_conv_transpose` (a product of the transposed weights with the input
+//! into columns, then a call of the runtime's col2im, `kernel.col2im`, that sums them into the output with
+//! the bias and the epilogue). A fused op's
 //! epilogue runs in the engine's store when it has the engine's form `act(alpha·acc + bias + residual)`.
 //!
 //! [`lower`] returns `None` for what the engine does not cover (other element types, empty products,
@@ -13,13 +13,12 @@
 
 use super::Lowering;
 use super::conv::Window;
-use super::linalg::{Run, update};
-use super::movement::narrow_index_table;
-use super::reduce::{Rows, broadcast_strides, fill, flat, for_span, row_major};
+use super::reduce::{broadcast_strides, flat, row_major};
 use msc_ir::{ElementType, MemRefType, Value};
+use msc_kernel::col2im::{COL2IM, attributes_of};
 use msc_nn::ops::fused::read_steps;
 use msc_nn_kernels::epilogue::{Activation as StepActivation, Binary, Step};
-use msc_runtime::routine::{Activation, BatchLevel, Bias, GemmCall, Source};
+use msc_runtime::routine::{Activation, BatchLevel, Bias, Col2imCall, GemmCall, Source};
 
 /// Lowers the op through the GEMM engine if it is GEMM-shaped, else returns `None`.
 pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> {
@@ -33,7 +32,7 @@ pub(super) fn lower(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> 
         return None;
     }
     let planned = match l.op().name() {
-        "nn.conv_transpose" => return conv_transpose(l).transpose(),
+        "nn.conv_transpose" | "nn.fused_conv_transpose" => return conv_transpose(l).transpose(),
         "nn.matmul" => Ok(matmul(l, false, false)),
         "nn.fused_matmul" => match (l.op().bool("trans_a"), l.op().bool("trans_b")) {
             (Ok(ta), Ok(tb)) => Ok(matmul(l, ta, tb)),
@@ -295,8 +294,10 @@ fn engine_activation(activation: StepActivation) -> Option<Activation> {
 }
 
 /// A 2-D `nn.conv_transpose`: per image and group, `col = wᵀ · x` (`(M/g)·kh·kw` rows of `H·W` columns)
-/// in a scratch buffer, then `y[m, oy, ox] = b[m] + Σ col[(m, ky, kx), (ih, iw)]` over the taps with
-/// `oy = ih·sh + ky·dh - pad_top` (and likewise for x), computed per output row by the col2im kernel.
+/// in a scratch buffer, then the runtime's col2im (`kernel.col2im`) sums the taps of every output,
+/// `y[m, oy, ox] = act(b[m] + Σ col[(m, ky, kx), (ih, iw)] + residual)` over the taps with
+/// `oy = ih·sh + ky·dh - pad_top` (and likewise for x), with the op's bias and its fused epilogue when that has
+/// the engine's form ([`EngineEpilogue::fold`]); `None` otherwise, and for what is not 2-D NCHW.
 fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
     let (x, w, b) = (l.operand(0), l.operand(1), l.named("b"));
     let (xs, ws) = (l.memref(x).shape, l.memref(w).shape);
@@ -306,10 +307,38 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
         return Ok(None);
     }
     let window = Window::read_transposed(l, &xs[2..], &ws[2..], &ys[2..])?;
+    let mut extra: Inputs = b.into_iter().collect();
+    let shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None };
+    let Some(folded) = EngineEpilogue::with_bias(b.is_some()).fold(l, &shapes, &mut extra) else { return Ok(None) };
+    // The window's pads before each axis: the output positions cut off before the first (never negative for a
+    // transposed conv, whose pads only shrink the output).
+    let (Ok(pad_top), Ok(pad_left)) = (u64::try_from(window.pads[0]), u64::try_from(window.pads[1])) else {
+        return Ok(None);
+    };
+    let as_u64 = |v: &[i64]| [v[0] as u64, v[1] as u64];
     let (cg, mg) = (xs[1] / group, ys[1] / group);
     let (kh, kw) = (ws[2], ws[3]);
     let in_plane = xs[2] * xs[3];
     let (m, k, n) = (mg * kh * kw, cg, in_plane);
+    let col2im = Col2imCall {
+        images: xs[0],
+        channels: ys[1],
+        input: [xs[2], xs[3]],
+        kernel: [kh, kw],
+        stride: as_u64(&window.strides),
+        dilation: as_u64(&window.dilations),
+        pad: [pad_top, pad_left],
+        out: [ys[2], ys[3]],
+        bias: folded.bias != Bias::None,
+        residual: folded.residual,
+        activation: folded.activation,
+    };
+    let len = |shape: &[u64]| 4 * shape.iter().product::<u64>();
+    let mut lens = vec![len(&[xs[0], group, m, n]), len(&ys)];
+    lens.extend(extra.iter().map(|&v| len(&l.memref(v).shape)));
+    if folded.alpha != 1.0 || col2im.check(&lens).is_err() {
+        return Ok(None);
+    }
     let mut call = product(m, n, k, Source::Strided { row: 1, col: m }, Source::Strided { row: n, col: 1 });
     let levels = [(xs[0], 0, xs[1] * in_plane, group * m * n), (group, cg * m, cg * in_plane, m * n)];
     call.batch = levels
@@ -320,81 +349,11 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
     let columns = l.alloc(MemRefType::new(vec![xs[0] * group * m * n], ElementType::F32));
     let (wf, xf) = (flat(l, w), flat(l, x));
     l.gemm(&call, &[wf, xf, columns]);
-
     let out = l.result(0);
-    let yf = flat(l, out);
-    // Output row (image, channel, oy) sums its taps' column rows. Along x, tap kx lands input column iw
-    // on output column iw·sw + tx: with sw > 1 that is a strided store, so the taps add into a phase-major
-    // scratch row instead (phase ox mod sw, then ox div sw; unit stride for every tap), which an i32
-    // table then gathers into the output row in order.
-    let sw = window.strides[1];
-    let phased = sw > 1;
-    let (width, phase_len) = (ys[3], ys[3].div_ceil(sw as u64));
-    let rows = Rows::new(ys[0] * ys[1] * ys[2], (kh * kw * xs[3]).div_ceil(window.strides[0] as u64) + width);
-    let mut buffers = vec![columns, yf];
-    if phased {
-        let order: Vec<i64> = (0..width as i64).map(|ox| (ox % sw) * phase_len as i64 + ox / sw).collect();
-        buffers.push(l.alloc(MemRefType::new(vec![rows.rows * sw as u64 * phase_len], ElementType::F32)));
-        buffers.push(narrow_index_table(l, &order)?);
+    let mut buffers = vec![columns, flat(l, out)];
+    for value in extra {
+        buffers.push(flat(l, value));
     }
-    let bias_slot = buffers.len();
-    buffers.extend(b);
-    let channels = ys[1];
-    l.launch("col2im", &buffers, rows.tiles(), |kb, kf| {
-        let (cb, yb) = (kf.buffers[0], kf.buffers[1]);
-        rows.for_each(kb, kf, |kb, r| {
-            let (image, channel, oy) = match kb.delinearize(r, &[ys[0], channels, ys[2]])[..] {
-                [image, channel, oy] => (image, channel, oy),
-                _ => unreachable!("three coordinates"),
-            };
-            // The columns of (image, channel) start at ((image·g + group)·(M/g) + channel in group)·taps·H·W.
-            let (group_of, within) = match kb.delinearize(channel, &[group, mg])[..] {
-                [g, c] => (g, c),
-                _ => unreachable!("two coordinates"),
-            };
-            let entry = kb.mul_const(image, group as i64);
-            let entry = kb.add_index(entry, group_of);
-            let entry = kb.mul_const(entry, mg as i64);
-            let entry = kb.add_index(entry, within);
-            let col_base = kb.mul_const(entry, (kh * kw * in_plane) as i64);
-            let y_row = kb.mul_const(r, width as i64);
-            let init = match kf.buffers.get(bias_slot) {
-                Some(&bias) => kb.load(bias, &[channel]),
-                None => kb.constant(0.0, ElementType::F32),
-            };
-            let (sum, sum_row) = if phased {
-                let zero = kb.constant(0.0, ElementType::F32);
-                let z_row = kb.mul_const(r, sw * phase_len as i64);
-                fill(kb, kf.buffers[2], z_row, sw as u64 * phase_len, zero);
-                (kf.buffers[2], z_row)
-            } else {
-                fill(kb, yb, y_row, width, init);
-                (yb, y_row)
-            };
-            window.taps(kb, &[oy], &mut |kb, tap| {
-                // Output column iw·sw + shift is (iw + shift div sw)·sw + shift mod sw.
-                let shift = tap.out.1;
-                let offset = shift.rem_euclid(sw) * phase_len as i64 + shift.div_euclid(sw);
-                let dst = kb.add_const(sum_row, if phased { offset } else { shift });
-                let src = kb.mul_const(tap.kernel, in_plane as i64);
-                let src = kb.add_index(src, col_base);
-                let src = kb.add_index(src, tap.in_row);
-                let (x, y) = (Run { buf: cb, base: src, stride: 1 }, Run { buf: sum, base: dst, stride: 1 });
-                update(kb, x, y, tap.range, |kb, acc, v| kb.add(acc, v));
-            });
-            if phased {
-                let (z, order) = (kf.buffers[2], kf.buffers[3]);
-                for_span(kb, 0, width as i64, |kb, ox| {
-                    let at = kb.load(order, &[ox]);
-                    let at = kb.to_index(at);
-                    let at = kb.add_index(sum_row, at);
-                    let v = kb.load(z, &[at]);
-                    let v = kb.add(init, v);
-                    let yi = kb.add_index(y_row, ox);
-                    kb.store(v, yb, &[yi]);
-                });
-            }
-        });
-    });
+    l.routine(&COL2IM, attributes_of(&col2im), &buffers);
     Ok(Some(vec![out]))
 }

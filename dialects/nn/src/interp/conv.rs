@@ -35,7 +35,7 @@ fn sizes(e: &Eval<'_>, name: &str) -> Result<Vec<usize>, String> {
         .collect()
 }
 
-fn eval_conv_transpose(e: &Eval<'_>) -> Result<Vec<Tensor>, String> {
+pub(super) fn eval_conv_transpose(e: &Eval<'_>) -> Result<Vec<Tensor>, String> {
     let (x, w, b) = (e.input(0)?, e.input(1)?, e.named("b")?);
     let params = ConvTransposeParams {
         conv: conv_params(e, x.rank().saturating_sub(2))?,

@@ -1,15 +1,20 @@
 //! Evaluators of the fused ops (`ops/fused.rs`), each a composition of the reference kernels.
 
-use super::conv::conv_params;
+use super::conv::{conv_params, eval_conv_transpose};
 use super::{Eval, EvalFn, single};
 use crate::ops::fused::{attention_scale, read_steps};
 use crate::shape::flag;
 use msc_nn_kernels::Tensor;
+use msc_nn_kernels::epilogue::apply;
 use msc_nn_kernels::fused::{ConvLayout, attention, fused_conv, fused_elementwise, fused_matmul};
 use msc_nn_kernels::normalize::rms_norm;
 
 pub(super) const TABLE: &[(&str, EvalFn)] = &[
     ("nn.fused_conv", eval_fused_conv),
+    ("nn.fused_conv_transpose", |e| {
+        let y = eval_conv_transpose(e)?.pop().ok_or("conv_transpose gave no result")?;
+        single(apply(&read_steps(&e.op, "epilogue")?, y, e.inputs()))
+    }),
     ("nn.fused_matmul", |e| {
         let flags = (flag(&e.op, "trans_a")?, flag(&e.op, "trans_b")?);
         let steps = read_steps(&e.op, "epilogue")?;

@@ -345,7 +345,7 @@ fn transpose_attrs(op: &OpRef<'_>, spatial: usize) -> Result<(Vec<usize>, Option
     Ok((output_padding, output_shape))
 }
 
-fn infer_conv_transpose(op: OpRef<'_>) -> Result<Vec<Type>, String> {
+pub(crate) fn infer_conv_transpose(op: OpRef<'_>) -> Result<Vec<Type>, String> {
     let s = conv_shape(&op)?;
     let spatial = s.kernel.len();
     let (output_padding, output_shape) = transpose_attrs(&op, spatial)?;
@@ -358,7 +358,7 @@ fn infer_conv_transpose(op: OpRef<'_>) -> Result<Vec<Type>, String> {
     Ok(vec![Type::Tensor(TensorType::new(shape, s.x.element))])
 }
 
-fn verify_conv_transpose(op: OpRef<'_>) -> Result<(), String> {
+pub(crate) fn verify_conv_transpose(op: OpRef<'_>) -> Result<(), String> {
     let s = conv_shape(&op)?;
     check_conv(&op, &s, &transpose_channels(op.ctx(), &s)?)?;
     unify_dims(&s.w.shape[0], &s.x.shape[1]).map_err(|_| {

@@ -1,6 +1,6 @@
 //! Fused ops, produced by the optimizer rather than the frontends: `nn.fused_conv` (a conv in a
-//! chosen storage layout plus an epilogue), `nn.fused_matmul`, `nn.fused_elementwise`,
-//! `nn.rms_norm` and `nn.attention`.
+//! chosen storage layout plus an epilogue), `nn.fused_conv_transpose`, `nn.fused_matmul`,
+//! `nn.fused_elementwise`, `nn.rms_norm` and `nn.attention`.
 //!
 //! Epilogues and elementwise steps are arrays of strings in the grammar of
 //! [`msc_nn_kernels::epilogue`] (`"add $2"`, `"relu"`, `"clip 0 6"`, `"sub $3 swap"`, ...): unary
@@ -11,7 +11,9 @@
 //! depthwise convs (group = C) or groups of whole channel blocks (C/group and M/group multiples of
 //! k), and reject the rest.
 
-use super::conv::{ConvShape, check_forward_conv, conv_output, conv_shape_of};
+use super::conv::{
+    ConvShape, check_forward_conv, conv_output, conv_shape_of, infer_conv_transpose, verify_conv_transpose,
+};
 use super::linalg::matmul_shape;
 use crate::shape::{
     broadcast_shapes, check_broadcasts_to, common_element, flag, format_dim, format_shape, normalize_axis, operand,
@@ -50,6 +52,34 @@ declare_op! {
         traits: [PURE],
         verify: Some(verify_fused_conv),
         infer: Some(infer_fused_conv),
+    }
+}
+
+declare_op! {
+    /// Transposed convolution followed by an epilogue: `y = epilogue(conv_transpose(x, w, b))`, NCHW, with
+    /// `nn.conv_transpose`'s operands and attributes. The `epilogue` steps' `$k` index all operands (x = 0,
+    /// w = 1, b = 2 when present, then the extras), and extras broadcast against y.
+    ///
+    /// Example: `%y = "nn.fused_conv_transpose"(%x, %w, %b) {epilogue = ["relu"], operandSegmentSizes = [1, 1, 1, 0], strides = [2, 2]} : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>, tensor<2xf32>) -> tensor<1x2x7x7xf32>`
+    pub FusedConvTranspose = "nn.fused_conv_transpose", FUSED_CONV_TRANSPOSE {
+        operands { x: FLOAT_TENSOR, w: FLOAT_TENSOR }
+        optional { b: FLOAT_TENSOR }
+        variadic { extras: FLOAT_TENSOR }
+        results { y: FLOAT_TENSOR }
+        attributes {
+            auto_pad: String = Str("NOTSET"),
+            dilations: Vec<i64> = Optional,
+            group: i64 = Int(1),
+            kernel_shape: Vec<i64> = Optional,
+            output_padding: Vec<i64> = Optional,
+            output_shape: Vec<i64> = Optional,
+            pads: Vec<i64> = Optional,
+            strides: Vec<i64> = Optional,
+            epilogue: Vec<String> = Optional,
+        }
+        traits: [PURE],
+        verify: Some(verify_fused_conv_transpose),
+        infer: Some(infer_conv_transpose),
     }
 }
 
@@ -127,7 +157,8 @@ declare_op! {
     }
 }
 
-pub(crate) const OPS: &[&OpDef] = &[&FUSED_CONV, &FUSED_MATMUL, &FUSED_ELEMENTWISE, &RMS_NORM, &ATTENTION];
+pub(crate) const OPS: &[&OpDef] =
+    &[&FUSED_CONV, &FUSED_CONV_TRANSPOSE, &FUSED_MATMUL, &FUSED_ELEMENTWISE, &RMS_NORM, &ATTENTION];
 
 // ----- epilogues -----
 
@@ -268,6 +299,16 @@ fn verify_fused_conv(op: OpRef<'_>) -> Result<(), String> {
     let y = y[0].as_tensor().expect("a tensor");
     verify_steps(&op, "epilogue", slot(&op, "extras")?, &y.shape)?;
     verify_inferred(op)
+}
+
+// ----- fused_conv_transpose -----
+
+/// `nn.conv_transpose`'s checks, then the epilogue's.
+fn verify_fused_conv_transpose(op: OpRef<'_>) -> Result<(), String> {
+    verify_conv_transpose(op)?;
+    let y = infer_conv_transpose(op)?;
+    let y = y[0].as_tensor().expect("a tensor");
+    verify_steps(&op, "epilogue", slot(&op, "extras")?, &y.shape).map(|_| ())
 }
 
 // ----- fused_matmul -----

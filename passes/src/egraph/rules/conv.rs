@@ -1,6 +1,6 @@
 //! Convolution rules: per-channel bias and scale and batch norm folded into the weights, zero
 //! padding folded into the conv's pads, a 1x1 conv after a conv merged into one, and (with the
-//! fused ops) activations and residual adds into `nn.fused_conv`'s epilogue.
+//! fused ops) activations and residual adds into `nn.fused_conv`'s and `nn.fused_conv_transpose`'s epilogues.
 
 use super::elementwise::{STEP_OPS, append_step};
 use super::{OpNode, Rule, Rw};
@@ -14,6 +14,7 @@ pub const RULES: &[&Rule] = &[
     &FUSE_PAD_INTO_CONV,
     &FUSE_CONV_1X1_AFTER_CONV,
     &FUSE_CONV_EPILOGUE,
+    &FUSE_CONV_TRANSPOSE_EPILOGUE,
 ];
 
 /// The parts of an `nn.conv` e-node.
@@ -253,9 +254,36 @@ pub static FUSE_CONV_EPILOGUE: Rule = Rule {
     },
 };
 
+// e(conv_transpose(x, w, b), r...) ==> fused_conv_transpose(x, w, b, r...; epilogue = [..., e])   (NCHW)
+pub static FUSE_CONV_TRANSPOSE_EPILOGUE: Rule = Rule {
+    name: "fuse-conv-transpose-epilogue",
+    roots: STEP_OPS,
+    creates: &["nn.fused_conv_transpose"],
+    apply: |rw, class, op| {
+        let mut built = Vec::new();
+        for acc in op.args.clone() {
+            for fused in rw.ops(acc, "nn.fused_conv_transpose") {
+                built.extend(append_step(rw, &fused, op, acc, class));
+            }
+            for node in rw.ops(acc, "nn.conv_transpose") {
+                if let Some(fused) = fused_form(rw, &node, "nn.fused_conv_transpose") {
+                    built.extend(append_step(rw, &fused, op, acc, class));
+                }
+            }
+        }
+        rw.alternatives(class, built)
+    },
+};
+
 /// The conv `node` as an `nn.fused_conv` in NCHW with an empty epilogue (not added to the e-graph).
 pub fn as_fused_conv(rw: &Rw<'_>, node: &OpNode) -> Option<OpNode> {
-    let def = rw.egraph.analysis.registry.op("nn.fused_conv")?;
+    fused_form(rw, node, "nn.fused_conv")
+}
+
+/// `node` (a conv or transposed conv) as the fused op `fused` with its attributes, its operands (x, w and
+/// the bias if any) and an empty epilogue (not added to the e-graph).
+fn fused_form(rw: &Rw<'_>, node: &OpNode, fused: &str) -> Option<OpNode> {
+    let def = rw.egraph.analysis.registry.op(fused)?;
     let has_bias = node.args.len() as i64 - 2;
     let mut attrs = node.sig.attrs.clone();
     attrs.insert("operandSegmentSizes".into(), Attribute::ints(&[1, 1, has_bias, 0]));

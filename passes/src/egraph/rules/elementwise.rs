@@ -94,13 +94,13 @@ pub fn append_step(rw: &mut Rw<'_>, fused: &OpNode, op: &OpNode, acc: Id, result
     let mut args = fused.args.clone();
     args.extend(extra);
     let mut changes = vec![(name, Some(Attribute::Array(steps)))];
-    if fused.name() == "nn.fused_conv" {
+    if matches!(fused.name(), "nn.fused_conv" | "nn.fused_conv_transpose") {
         changes.push(("operandSegmentSizes", Some(conv_segments(fused, args.len()))));
     }
     rw.add(fused.sig.with(&changes), &args)
 }
 
-/// `operandSegmentSizes` of a `nn.fused_conv` with `count` operands: x, w, b when the original had
+/// `operandSegmentSizes` of a `nn.fused_conv` or `nn.fused_conv_transpose` with `count` operands: x, w, b when the original had
 /// one, and the extras.
 fn conv_segments(fused: &OpNode, count: usize) -> Attribute {
     let has_bias = match fused.sig.ints("operandSegmentSizes") {
