@@ -319,7 +319,7 @@ enum ExecutableKind {
     /// function's name and its tensor signature before lowering.
     Lowered { ctx: msc_ir::Context, module: msc_ir::OpId, name: String, signature: msc_ir::FunctionType },
     /// Compiled with the whole compiler (see [`Backend::Cpu`] and [`Backend::Arm64`]).
-    Compiled { session: msc::runtime::Session, arm64: Option<crate::arm64::Program> },
+    Compiled { session: Box<msc::runtime::Session>, arm64: Option<crate::arm64::Program> },
 }
 
 impl Executable {
@@ -368,7 +368,7 @@ impl Executable {
             Backend::Arm64 => Some(crate::arm64::Program::build(dir, &compile("arm64")?)?),
             _ => None,
         };
-        Ok(Executable { output_names, kind: ExecutableKind::Compiled { session, arm64 } })
+        Ok(Executable { output_names, kind: ExecutableKind::Compiled { session: Box::new(session), arm64 } })
     }
 
     /// Runs one data set's (unfrozen) inputs.
