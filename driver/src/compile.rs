@@ -30,6 +30,10 @@ pub struct CompileOptions {
     pub target: String,
     /// Input shapes by input name (`-1` keeps the model's dim).
     pub input_shapes: Vec<(String, Vec<i64>)>,
+    /// Inputs frozen to a value by input name: each becomes a constant (and leaves the compiled
+    /// model's inputs), so the shapes it decides (a reshape's target, a resize's scales) are static.
+    /// Convert runtime tensors with [`crate::formats::host_tensor`].
+    pub frozen_inputs: Vec<(String, msc_nn_kernels::Tensor)>,
     /// The model's format; `None` tells it from the file's content.
     pub framework: Option<crate::formats::Framework>,
     /// Print the IR after every pass (to standard error).
@@ -55,6 +59,7 @@ impl Default for CompileOptions {
         CompileOptions {
             target: "host".into(),
             input_shapes: Vec::new(),
+            frozen_inputs: Vec::new(),
             framework: None,
             print_ir_after_all: false,
             time_passes: false,
@@ -105,7 +110,7 @@ pub fn compile_file(path: &Path, options: &CompileOptions, progress: &mut dyn Fn
     progress("import");
     let start = Instant::now();
     let framework = crate::formats::detect(path, options.framework).map_err(Error::Import)?;
-    let model = crate::formats::import(path, framework, options.input_shapes.clone())?;
+    let model = crate::formats::import(path, framework, options.input_shapes.clone(), &options.frozen_inputs)?;
     let mut compiled = compile(model, options, progress)?;
     compiled.summary.phases.insert(0, ("import".into(), start.elapsed()));
     Ok(compiled)

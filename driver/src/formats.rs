@@ -4,6 +4,9 @@
 
 use crate::Error;
 use msc_frontend::UnsupportedReport;
+use msc_ir::ElementType;
+use msc_nn_kernels::Tensor as HostTensor;
+use msc_runtime::Tensor;
 use std::path::Path;
 
 /// A model format, as `--framework` names it.
@@ -55,17 +58,24 @@ pub fn detect(path: &Path, forced: Option<Framework>) -> Result<Framework, Strin
     }
 }
 
-/// Imports `path` with the frontend of `framework`; `input_shapes` override input shapes by name.
+/// Imports `path` with the frontend of `framework`; `input_shapes` override input shapes by name,
+/// and each of `frozen_inputs` becomes a constant of the given value (leaving the signature).
 /// Unsupported ops are an [`Error::UnsupportedOp`] naming all of them, other failures an
 /// [`Error::Import`].
-pub fn import(path: &Path, framework: Framework, input_shapes: Vec<(String, Vec<i64>)>) -> Result<Model, Error> {
+pub fn import(
+    path: &Path,
+    framework: Framework,
+    input_shapes: Vec<(String, Vec<i64>)>,
+    frozen_inputs: &[(String, HostTensor)],
+) -> Result<Model, Error> {
     let fail = |unsupported: bool, e: &dyn std::fmt::Display| {
         let message = format!("{}: {e}", path.display());
         if unsupported { Error::UnsupportedOp(message) } else { Error::Import(message) }
     };
+    let frozen_inputs = frozen_inputs.to_vec();
     Ok(match framework {
         Framework::Onnx => {
-            let m = msc_onnx::import_file(path, &msc_onnx::ImportOptions { input_shapes })
+            let m = msc_onnx::import_file(path, &msc_onnx::ImportOptions { input_shapes, frozen_inputs })
                 .map_err(|e| fail(matches!(e, msc_onnx::ImportError::Unsupported(_)), &e))?;
             Model {
                 ctx: m.ctx,
@@ -76,7 +86,7 @@ pub fn import(path: &Path, framework: Framework, input_shapes: Vec<(String, Vec<
             }
         }
         Framework::Tf => {
-            let options = msc_tf::ImportOptions { input_shapes, ..Default::default() };
+            let options = msc_tf::ImportOptions { input_shapes, frozen_inputs, ..Default::default() };
             let m = msc_tf::import_file(path, &options)
                 .map_err(|e| fail(matches!(e, msc_tf::ImportError::Unsupported(_)), &e))?;
             Model {
@@ -88,7 +98,7 @@ pub fn import(path: &Path, framework: Framework, input_shapes: Vec<(String, Vec<
             }
         }
         Framework::Mindir => {
-            let m = msc_mindir::import_file(path, &msc_mindir::ImportOptions { input_shapes })
+            let m = msc_mindir::import_file(path, &msc_mindir::ImportOptions { input_shapes, frozen_inputs })
                 .map_err(|e| fail(matches!(e, msc_mindir::ImportError::Unsupported(_)), &e))?;
             Model {
                 ctx: m.ctx,
@@ -118,4 +128,16 @@ pub fn summarize(path: &Path, framework: Framework) -> Result<(String, Unsupport
             (s.to_string(), s.unsupported)
         }
     })
+}
+
+/// A runtime tensor as the host tensor the frontends take (a frozen input's value).
+pub fn host_tensor(t: &Tensor) -> Result<HostTensor, Error> {
+    let fail = |e: String| Error::Usage(format!("cannot convert a {} tensor: {e}", t.dtype().name()));
+    let element = ElementType::ALL
+        .into_iter()
+        .find(|&e| crate::compile::dtype(e) == t.dtype())
+        .ok_or_else(|| fail("no IR element type".into()))?;
+    let data =
+        msc_nn_kernels::Data::from_le_bytes(msc_nn::interp::dtype(element), t.as_bytes()).map_err(|e| fail(e.0))?;
+    HostTensor::new(t.shape().to_vec(), data).map_err(|e| fail(e.0))
 }

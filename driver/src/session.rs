@@ -21,6 +21,7 @@ pub struct SessionBuilder {
     threads: usize,
     trust: Option<Trust>,
     input_shapes: Vec<(String, Vec<i64>)>,
+    frozen_inputs: Vec<(String, msc_nn_kernels::Tensor)>,
 }
 
 /// A model ready to run. `run(&self)` is safe to call from many threads at once.
@@ -30,7 +31,7 @@ pub struct Session {
 
 impl Session {
     pub fn builder() -> SessionBuilder {
-        SessionBuilder { threads: 1, trust: None, input_shapes: Vec::new() }
+        SessionBuilder { threads: 1, trust: None, input_shapes: Vec::new(), frozen_inputs: Vec::new() }
     }
 
     /// Runs the model; inputs by name, outputs in the model's order with their names.
@@ -78,6 +79,20 @@ impl SessionBuilder {
         self
     }
 
+    /// Freezes an input to `value` before JIT compilation: it becomes a constant, so the shapes it
+    /// decides (a reshape's target, a resize's scales) are static, and it is no longer an input.
+    /// Whether the value fits the input is checked when the model is compiled.
+    pub fn freeze_input(mut self, name: &str, value: &Tensor) -> Result<SessionBuilder, Error> {
+        self.frozen_inputs.push((name.to_string(), crate::formats::host_tensor(value)?));
+        Ok(self)
+    }
+
+    /// Freezes inputs to host tensors (as `msc compile --freeze-input` reads them).
+    pub fn freeze_inputs(mut self, values: &[(String, msc_nn_kernels::Tensor)]) -> SessionBuilder {
+        self.frozen_inputs.extend_from_slice(values);
+        self
+    }
+
     /// Loads a `.ms` artefact (needs [`trust`](Self::trust)) or JIT-compiles any other model file
     /// for this host.
     pub fn commit_from_file(self, path: impl AsRef<Path>) -> Result<Session, Error> {
@@ -92,7 +107,11 @@ impl SessionBuilder {
             })?;
             Model::load_file(path, trust)?
         } else {
-            let options = CompileOptions { input_shapes: self.input_shapes.clone(), ..CompileOptions::default() };
+            let options = CompileOptions {
+                input_shapes: self.input_shapes.clone(),
+                frozen_inputs: self.frozen_inputs.clone(),
+                ..CompileOptions::default()
+            };
             let compiled = compile::compile_file(path, &options, &mut |_| {})?;
             // Compiled in this process, just now: the code is ours.
             Model::from_bytes(compiled.artefact.to_bytes(), Trust::TrustedProducer)?

@@ -50,7 +50,8 @@ fn the_optimizer_keeps_every_fixture_model_computing_the_same_outputs() {
     for (name, path) in models {
         let dir = path.parent().unwrap();
         let framework = msc::formats::detect(&path, None).unwrap();
-        let mut model = msc::formats::import(&path, framework, Vec::new()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut model =
+            msc::formats::import(&path, framework, Vec::new(), &[]).unwrap_or_else(|e| panic!("{name}: {e}"));
         let pipeline = |text: &str| PassManager::parse(&msc::passes(), text, Instrumentation::default()).unwrap();
         pipeline(NN_PIPELINE).run(&mut model.ctx, model.module, &mut std::io::sink()).unwrap();
         let func = model.ctx.block_ops(msc_builtin::body(&model.ctx, model.module)).next().unwrap();

@@ -6,7 +6,14 @@ use crate::context::{BlockId, Context, OpId, RegionId, Value};
 use crate::dialect::{OPERAND_SEGMENTS_ATTR, OpDef, Traits};
 use crate::location::Location;
 use crate::types::{TensorType, Type};
+use std::cell::RefCell;
 use std::ops::Range;
+
+thread_local! {
+    /// While [`OpRef::shape_operands`] runs a shape function: the values it asked
+    /// [`OpRef::constant_value`] for.
+    static CONSTANT_READS: RefCell<Option<Vec<Value>>> = const { RefCell::new(None) };
+}
 
 /// A read-only view of an op.
 #[derive(Clone, Copy)]
@@ -129,6 +136,13 @@ impl<'a> OpRef<'a> {
 
     /// The constant value of operand `v` when it is defined by a constant-like op.
     pub fn constant_value(&self, v: Value) -> Option<&'a DenseAttr> {
+        CONSTANT_READS.with_borrow_mut(|reads| {
+            if let Some(reads) = reads
+                && !reads.contains(&v)
+            {
+                reads.push(v);
+            }
+        });
         let def = self.ctx.defining_op(v)?;
         let op = self.ctx.op(def);
         if !op.has_trait(Traits::CONSTANT_LIKE) {
@@ -140,6 +154,20 @@ impl<'a> OpRef<'a> {
     /// The constant operand in slot `name` as integers, when it is a known constant.
     pub fn constant_ints(&self, name: &str) -> Option<Vec<i64>> {
         self.constant_value(self.named_operand(name)?)?.to_i64s()
+    }
+
+    /// The operands whose values (not only types) the op's shape function reads, such as
+    /// reshape's `shape` or resize's `scales`: its results' shapes depend on them. Found by running
+    /// the shape function and recording what it asks [`OpRef::constant_value`] for, so it is exactly
+    /// what the function reads now: one that stops at the first operand it finds not constant
+    /// names only that one. Empty for ops without a shape function.
+    pub fn shape_operands(&self) -> Vec<Value> {
+        let Some(infer) = self.def().infer else { return Vec::new() };
+        let outer = CONSTANT_READS.replace(Some(Vec::new()));
+        // The result does not matter, only what the function read on the way.
+        let _ = infer(*self);
+        let reads = CONSTANT_READS.replace(outer).unwrap_or_default();
+        reads.into_iter().filter(|v| self.operands().contains(v)).collect()
     }
 
     // ----- attributes -----

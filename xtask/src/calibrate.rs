@@ -308,7 +308,8 @@ winograd_transform_gflops = {}
 fn import_fixture(dir: &std::path::Path) -> Result<msc::compile::Model, String> {
     let path = dir.join("model.onnx");
     let inputs = crate::onnx_case::read_tensors(&dir.join("test_data_set_0"), "input").map_err(|e| e.to_string())?;
-    let import = |shapes| msc::formats::import(&path, msc::formats::Framework::Onnx, shapes).map_err(|e| e.to_string());
+    let import =
+        |shapes| msc::formats::import(&path, msc::formats::Framework::Onnx, shapes, &[]).map_err(|e| e.to_string());
     let names = import(vec![])?.input_names;
     import(names.into_iter().zip(&inputs).map(|(n, t)| (n, t.shape().iter().map(|&d| d as i64).collect())).collect())
 }

@@ -133,10 +133,24 @@ impl Backend {
     }
 }
 
+/// What a passing case did.
+#[derive(Debug, Clone, Default)]
+pub struct Passed {
+    /// The largest deviation of each output in each data set.
+    pub errors: Vec<OutputError>,
+    /// The inputs frozen to constants (the compiled backends freeze the inputs that decide shapes).
+    pub frozen_inputs: Vec<String>,
+}
+
 /// Runs the case in `dir`: imports `model.onnx`, runs every data set through `backend` and
 /// compares the outputs within `tolerance`. A panic anywhere is caught and reported as a
 /// [`FailClass::Crash`].
-pub fn run(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Vec<OutputError>, Failure> {
+///
+/// The compiled backends need static shapes. They bind the inputs' shapes to the first data set's
+/// (as a user would with `--input-shape`) and freeze, as `--freeze-input` would, exactly the inputs
+/// whose values decide a shape ([`inputs_deciding_shapes`]) to each data set's values, compiling
+/// once per distinct set of frozen values. The other inputs stay inputs.
+pub fn run(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Passed, Failure> {
     guarded(|| run_unguarded(dir, tolerance, backend))
 }
 
@@ -152,7 +166,7 @@ fn guarded<T>(case: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     })
 }
 
-fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Vec<OutputError>, Failure> {
+fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<Passed, Failure> {
     let import = |options: &ImportOptions| {
         import_file(&dir.join("model.onnx"), options).map_err(|err| {
             let class = if matches!(err, ImportError::Unsupported(_)) {
@@ -163,52 +177,110 @@ fn run_unguarded(dir: &Path, tolerance: Tolerance, backend: Backend) -> Result<V
             Failure::new(class, err.to_string())
         })
     };
-    let mut imported = import(&ImportOptions::default())?;
-    if backend != Backend::Interp {
-        // Compiled paths need static shapes: bind the inputs' symbolic dims (a fixture's batch) to
-        // the first data set's shapes, as a user would with --input-shape.
-        let first = data_sets(dir)?.into_iter().next();
-        if let Some(first) = first {
-            let inputs = read_tensors(&first, "input")?;
-            let input_shapes = imported
-                .input_names
-                .iter()
-                .zip(&inputs)
-                .map(|(name, t)| (name.clone(), t.shape().iter().map(|&d| d as i64).collect()))
-                .collect();
-            imported = import(&ImportOptions { input_shapes })?;
+    let imported = import(&ImportOptions::default())?;
+    let data_sets = data_sets(dir)?;
+    let mut errors = Vec::new();
+    if backend == Backend::Interp {
+        for (data_set, data_dir) in data_sets.iter().enumerate() {
+            let inputs = read_tensors(data_dir, "input")?;
+            let actual = msc_nn::interp::run_function(&imported.ctx, imported.func, &inputs)
+                .map_err(|err| Failure::new(FailClass::RunError, err.to_string()))?;
+            let expected = read_tensors(data_dir, "output")?;
+            check_outputs(&actual, &expected, &imported.output_names, tolerance, data_set, &mut errors)?;
+        }
+        return Ok(Passed { errors, frozen_inputs: Vec::new() });
+    }
+    let names = imported.input_names.clone();
+    let first = match data_sets.first() {
+        Some(first) => read_tensors(first, "input")?,
+        None => Vec::new(),
+    };
+    let input_shapes: Vec<(String, Vec<i64>)> = names
+        .iter()
+        .zip(&first)
+        .map(|(name, t)| (name.clone(), t.shape().iter().map(|&d| d as i64).collect()))
+        .collect();
+    // `frozen` indexes `names`; `values` holds every input of one data set.
+    let options = |frozen: &[usize], values: &[Tensor]| ImportOptions {
+        input_shapes: input_shapes.clone(),
+        frozen_inputs: frozen.iter().filter_map(|&i| Some((names[i].clone(), values.get(i)?.clone()))).collect(),
+    };
+    // Freezing an input can make a further shape operand readable (one a shape function reads
+    // only once an earlier one is constant), so repeat until no input decides a shape.
+    let mut frozen: Vec<usize> = Vec::new();
+    let mut imported = import(&options(&frozen, &first))?;
+    loop {
+        let more: Vec<usize> = inputs_deciding_shapes(&imported)
+            .iter()
+            .filter_map(|name| names.iter().position(|n| n == name))
+            .filter(|i| !frozen.contains(i))
+            .collect();
+        if more.is_empty() || first.is_empty() {
+            break;
+        }
+        frozen.extend(more);
+        imported = import(&options(&frozen, &first))?;
+    }
+    let mut compiled: Option<(Vec<Tensor>, Executable)> = None;
+    if data_sets.is_empty() {
+        Executable::new(dir, imported, backend)?;
+        return Ok(Passed::default());
+    }
+    let mut imported = Some(imported);
+    for (data_set, data_dir) in data_sets.iter().enumerate() {
+        let inputs = read_tensors(data_dir, "input")?;
+        let frozen_values: Vec<Tensor> = frozen.iter().filter_map(|&i| inputs.get(i).cloned()).collect();
+        if compiled.as_ref().is_none_or(|(values, _)| *values != frozen_values) {
+            let model = match imported.take() {
+                Some(model) => model,
+                None => import(&options(&frozen, &inputs))?,
+            };
+            compiled = Some((frozen_values, Executable::new(dir, model, backend)?));
+        }
+        let (_, executable) = compiled.as_ref().expect("compiled just above");
+        let fed: Vec<Tensor> =
+            inputs.into_iter().enumerate().filter(|(i, _)| !frozen.contains(i)).map(|(_, t)| t).collect();
+        let actual = executable.run(&fed, data_set)?;
+        let expected = read_tensors(data_dir, "output")?;
+        check_outputs(&actual, &expected, &executable.output_names, tolerance, data_set, &mut errors)?;
+    }
+    Ok(Passed { errors, frozen_inputs: frozen.iter().map(|&i| names[i].clone()).collect() })
+}
+
+/// The inputs of `imported` whose values decide the shape of a result: those reaching, through any
+/// ops, an operand that the shape function of an op with a symbolic result dim reads as a value
+/// ([`msc_ir::OpRef::shape_operands`]: reshape's `shape`, resize's `scales`, slice's `starts`, ...).
+/// An input that reaches only operands whose types matter (the data) is not among them, nor one
+/// reaching them only through values of symbolic shape (freezing the inputs that decide that shape
+/// makes them static, and then their shapes fold to constants).
+pub fn inputs_deciding_shapes(imported: &msc_onnx::Imported) -> Vec<String> {
+    let ctx = &imported.ctx;
+    let block = msc_builtin::body(ctx, imported.func);
+    let arguments = ctx.block_args(block);
+    let symbolic = |v: &msc_ir::Value| ctx.value_type(*v).as_tensor().is_some_and(|t| t.static_shape().is_none());
+    let mut pending: Vec<msc_ir::Value> = ctx
+        .walk(imported.func, msc_ir::WalkOrder::Pre)
+        .into_iter()
+        .map(|op| ctx.op(op))
+        .filter(|op| op.results().iter().any(symbolic))
+        .flat_map(|op| op.shape_operands())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    while let Some(v) = pending.pop() {
+        // A value of symbolic shape comes after another op deciding a shape: it is fixed by freezing
+        // that op's inputs (in the next round), and its own values (the data) need not be frozen.
+        if !seen.insert(v) || symbolic(&v) {
+            continue;
+        }
+        if let Some(i) = arguments.iter().position(|&a| a == v) {
+            found.push(i);
+        } else if let Some(def) = ctx.defining_op(v) {
+            pending.extend(ctx.op(def).operands());
         }
     }
-    if matches!(backend, Backend::Cpu | Backend::Arm64) {
-        return run_compiled(dir, imported, tolerance, backend);
-    }
-    let mut lowered = None;
-    if backend == Backend::KernelInterp {
-        let (ctx, module) = (&mut imported.ctx, imported.module);
-        let name = ctx.op(imported.func).string("sym_name").map_err(|e| Failure::new(FailClass::ImportError, e))?;
-        let signature =
-            msc_builtin::func::signature(ctx.op(imported.func)).map_err(|e| Failure::new(FailClass::ImportError, e))?;
-        let text = |diagnostics: Vec<msc_ir::Diagnostic>| {
-            diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
-        };
-        msc_passes::lower_to_kernel::lower_module(ctx, module, Default::default())
-            .map_err(|d| Failure::new(FailClass::UnsupportedOp, text(d)))?;
-        msc_passes::plan_memory::plan_module(ctx, module).map_err(|d| Failure::new(FailClass::RunError, text(d)))?;
-        lowered = Some((name, signature));
-    }
-    let mut errors = Vec::new();
-    for (data_set, data_dir) in data_sets(dir)?.into_iter().enumerate() {
-        let inputs = read_tensors(&data_dir, "input")?;
-        let expected = read_tensors(&data_dir, "output")?;
-        let actual = match &lowered {
-            None => msc_nn::interp::run_function(&imported.ctx, imported.func, &inputs)
-                .map_err(|err| Failure::new(FailClass::RunError, err.to_string()))?,
-            Some((name, signature)) => run_lowered(&imported.ctx, imported.module, name, signature, &inputs)
-                .map_err(|err| Failure::new(FailClass::RunError, err))?,
-        };
-        check_outputs(&actual, &expected, &imported.output_names, tolerance, data_set, &mut errors)?;
-    }
-    Ok(errors)
+    found.sort();
+    found.into_iter().map(|i| imported.input_names[i].clone()).collect()
 }
 
 /// Compares one data set's outputs with the expected ones, recording each output's deviation.
@@ -236,69 +308,97 @@ fn check_outputs(
     Ok(())
 }
 
-/// Compiles the imported model with the whole compiler and checks every data set (see
-/// [`Backend::Cpu`] and [`Backend::Arm64`]).
-fn run_compiled(
-    dir: &Path,
-    imported: msc_onnx::Imported,
-    tolerance: Tolerance,
-    backend: Backend,
-) -> Result<Vec<OutputError>, Failure> {
-    let output_names = imported.output_names.clone();
-    let model = || msc::compile::Model {
-        ctx: imported.ctx.clone(),
-        module: imported.module,
-        func: imported.func,
-        input_names: imported.input_names.clone(),
-        output_names: imported.output_names.clone(),
-    };
-    // The aarch64 program is a linked object without the runtime, so it carries code for every step.
-    let compile = |target: &str| {
-        let standalone_code = target == "arm64";
-        let options = msc::compile::CompileOptions { target: target.into(), standalone_code, ..Default::default() };
-        msc::compile::compile(model(), &options, &mut |_| {}).map_err(|e| {
-            let class = match e {
-                msc::Error::UnsupportedOp(_) => FailClass::UnsupportedOp,
-                _ => FailClass::RunError,
+/// An imported model made ready for a backend other than the interpreter.
+struct Executable {
+    output_names: Vec<String>,
+    kind: ExecutableKind,
+}
+
+enum ExecutableKind {
+    /// Lowered to the kernel level, for the kernel-level interpreter: the module, the schedule
+    /// function's name and its tensor signature before lowering.
+    Lowered { ctx: msc_ir::Context, module: msc_ir::OpId, name: String, signature: msc_ir::FunctionType },
+    /// Compiled with the whole compiler (see [`Backend::Cpu`] and [`Backend::Arm64`]).
+    Compiled { session: Box<msc::runtime::Session>, arm64: Option<crate::arm64::Program> },
+}
+
+impl Executable {
+    fn new(dir: &Path, mut imported: msc_onnx::Imported, backend: Backend) -> Result<Executable, Failure> {
+        let output_names = imported.output_names.clone();
+        if backend == Backend::KernelInterp {
+            let (ctx, module) = (&mut imported.ctx, imported.module);
+            let name = ctx.op(imported.func).string("sym_name").map_err(|e| Failure::new(FailClass::ImportError, e))?;
+            let signature = msc_builtin::func::signature(ctx.op(imported.func))
+                .map_err(|e| Failure::new(FailClass::ImportError, e))?;
+            let text = |diagnostics: Vec<msc_ir::Diagnostic>| {
+                diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
             };
-            Failure::new(class, e.to_string())
-        })
-    };
-    let host = compile("host")?;
-    let model = msc::runtime::Model::from_bytes(host.artefact.to_bytes(), msc::runtime::Trust::TrustedProducer)
-        .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
-    // Poisoned buffers: a step reading arena or output bytes that no step wrote fails the case.
-    let session = msc::runtime::Session::new(model, 2)
-        .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?
-        .with_poisoned_buffers();
-    let arm64 = match backend {
-        Backend::Arm64 => Some(crate::arm64::Program::build(dir, &compile("arm64")?)?),
-        _ => None,
-    };
-    let mut errors = Vec::new();
-    for (data_set, data_dir) in data_sets(dir)?.into_iter().enumerate() {
-        let inputs = read_tensors(&data_dir, "input")?;
-        let expected = read_tensors(&data_dir, "output")?;
+            msc_passes::lower_to_kernel::lower_module(ctx, module, Default::default())
+                .map_err(|d| Failure::new(FailClass::UnsupportedOp, text(d)))?;
+            msc_passes::plan_memory::plan_module(ctx, module)
+                .map_err(|d| Failure::new(FailClass::RunError, text(d)))?;
+            let kind = ExecutableKind::Lowered { ctx: imported.ctx, module, name, signature };
+            return Ok(Executable { output_names, kind });
+        }
+        let model = || msc::compile::Model {
+            ctx: imported.ctx.clone(),
+            module: imported.module,
+            func: imported.func,
+            input_names: imported.input_names.clone(),
+            output_names: imported.output_names.clone(),
+        };
+        // The aarch64 program is a linked object without the runtime, so it carries code for every step.
+        let compile = |target: &str| {
+            let standalone_code = target == "arm64";
+            let options = msc::compile::CompileOptions { target: target.into(), standalone_code, ..Default::default() };
+            msc::compile::compile(model(), &options, &mut |_| {}).map_err(|e| {
+                let class = match e {
+                    msc::Error::UnsupportedOp(_) => FailClass::UnsupportedOp,
+                    _ => FailClass::RunError,
+                };
+                Failure::new(class, e.to_string())
+            })
+        };
+        let host = compile("host")?;
+        let model = msc::runtime::Model::from_bytes(host.artefact.to_bytes(), msc::runtime::Trust::TrustedProducer)
+            .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
+        // Poisoned buffers: a step reading arena or output bytes that no step wrote fails the case.
+        let session = msc::runtime::Session::new(model, 2)
+            .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?
+            .with_poisoned_buffers();
+        let arm64 = match backend {
+            Backend::Arm64 => Some(crate::arm64::Program::build(dir, &compile("arm64")?)?),
+            _ => None,
+        };
+        Ok(Executable { output_names, kind: ExecutableKind::Compiled { session: Box::new(session), arm64 } })
+    }
+
+    /// Runs one data set's (unfrozen) inputs.
+    fn run(&self, inputs: &[Tensor], data_set: usize) -> Result<Vec<Tensor>, Failure> {
+        let (session, arm64) = match &self.kind {
+            ExecutableKind::Lowered { ctx, module, name, signature } => {
+                return run_lowered(ctx, *module, name, signature, inputs)
+                    .map_err(|err| Failure::new(FailClass::RunError, err));
+            }
+            ExecutableKind::Compiled { session, arm64 } => (session, arm64),
+        };
         let runtime_inputs: Vec<msc::runtime::Tensor> = inputs.iter().map(to_runtime).collect::<Result<_, _>>()?;
         let named: Vec<(&str, &msc::runtime::Tensor)> =
             session.model().inputs().iter().map(|i| i.name.as_str()).zip(runtime_inputs.iter()).collect();
         let outputs = session.run(&named).map_err(|e| Failure::new(FailClass::RunError, e.to_string()))?;
-        let mut actual: Vec<Tensor> = outputs.iter().map(|(_, t)| from_runtime(t)).collect::<Result<_, _>>()?;
-        if let Some(program) = &arm64 {
-            let device = program.run(&runtime_inputs)?;
-            for (i, (d, h)) in device.iter().zip(&actual).enumerate() {
-                compare(d, h, ARM64_VS_HOST).map_err(|message| {
-                    Failure::new(
-                        FailClass::Mismatch,
-                        format!("data set {data_set}, output {i}: aarch64 vs host: {message}"),
-                    )
-                })?;
-            }
-            actual = device;
+        let host: Vec<Tensor> = outputs.iter().map(|(_, t)| from_runtime(t)).collect::<Result<_, _>>()?;
+        let Some(program) = arm64 else { return Ok(host) };
+        let device = program.run(&runtime_inputs)?;
+        for (i, (d, h)) in device.iter().zip(&host).enumerate() {
+            compare(d, h, ARM64_VS_HOST).map_err(|message| {
+                Failure::new(
+                    FailClass::Mismatch,
+                    format!("data set {data_set}, output {i}: aarch64 vs host: {message}"),
+                )
+            })?;
         }
-        check_outputs(&actual, &expected, &output_names, tolerance, data_set, &mut errors)?;
+        Ok(device)
     }
-    Ok(errors)
 }
 
 /// A reference-kernel tensor as a runtime tensor.
@@ -568,6 +668,34 @@ mod tests {
         assert_eq!(failure.class, FailClass::Crash);
         assert!(failure.message.starts_with("panicked at xtask/src/onnx_case.rs:"), "{}", failure.message);
         assert!(failure.message.ends_with(": kaboom"), "{}", failure.message);
+    }
+
+    /// `out = reshape(y, shape(reshape(x, s)))` with `x: [2, 3]`, `s: [2]` i64, `y: [3, 2]`.
+    fn reshape_by_the_shape_of_a_reshape() -> msc_onnx::Imported {
+        use msc_ir::{Builder, Dim, ElementType, TensorType, Type};
+        use msc_nn::ops::{Reshape, Shape};
+        let mut ctx = msc_ir::Context::new(std::sync::Arc::new(msc_nn::standard_registry()));
+        let module = msc_builtin::create_module(&mut ctx);
+        let tensor = |dims: &[u64], e| Type::Tensor(TensorType::new(dims.iter().map(|&d| Dim::Static(d)).collect(), e));
+        let inputs =
+            vec![tensor(&[2, 3], ElementType::F32), tensor(&[2], ElementType::I64), tensor(&[3, 2], ElementType::F32)];
+        let func = msc_builtin::append_func(&mut ctx, module, "main", inputs, vec![]);
+        let block = msc_builtin::body(&ctx, func);
+        let args = ctx.block_args(block).to_vec();
+        let mut b = Builder::at_end(&mut ctx, block);
+        let first = Reshape::new(args[0], args[1]).build_value(&mut b).unwrap();
+        let shape = Shape::new(first).build_value(&mut b).unwrap();
+        let out = Reshape::new(args[2], shape).build_value(&mut b).unwrap();
+        msc_builtin::func::Return::new().operands(vec![out]).build(&mut b).unwrap();
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
+        msc_onnx::Imported { ctx, module, func, input_names: names(&["x", "s", "y"]), output_names: names(&["out"]) }
+    }
+
+    #[test]
+    fn only_the_inputs_whose_values_decide_a_shape_are_frozen() {
+        // `x` reaches the second reshape's target only through the shape of a value of symbolic
+        // shape, and `y` only as data: neither decides a shape by its values.
+        assert_eq!(inputs_deciding_shapes(&reshape_by_the_shape_of_a_reshape()), vec!["s".to_string()]);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!    `pytorch-operator` suites the wheel ships, into `target/onnx-backend-tests/<suite>/<test>/`,
 //!    with a `manifest.tsv` naming each case's op, tolerances and input/output types.
 //! 2. Runs every case ([`crate::onnx_case`]) on two threads, each case under `catch_unwind`, and
-//!    classifies each failure ([`FailClass`]).
+//!    classifies each failure ([`FailClass`]). The compiled backends freeze the inputs that decide
+//!    shapes to each data set's values (see [`onnx_case::run`]); the report counts those cases.
 //!    `--filter SUBSTR` keeps only the cases whose `suite/test` name contains `SUBSTR`, and prints
 //!    each result.
 //! 3. Without `--filter`, writes `frontends/onnx/conformance/REPORT.md`; without `--check` too, writes
@@ -21,7 +22,7 @@
 
 mod report;
 
-use crate::onnx_case::{self, Backend, FailClass, Failure, Tolerance};
+use crate::onnx_case::{self, Backend, FailClass, Failure, Passed, Tolerance};
 use crate::{process, python};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -53,7 +54,7 @@ const SUPPORTED_TYPES: &[&str] = &[
 ];
 
 /// A case's result.
-pub type Outcome = Result<(), Failure>;
+pub type Outcome = Result<Passed, Failure>;
 
 /// A suite's name with its cases and their outcomes.
 pub type Suite<'a> = (&'a str, Vec<(&'a Case, &'a Outcome)>);
@@ -97,7 +98,7 @@ impl Tally {
     fn add(&mut self, result: &Outcome) {
         self.total += 1;
         match result {
-            Ok(()) => self.passed += 1,
+            Ok(_) => self.passed += 1,
             Err(failure) => *self.failed.entry(failure.class).or_default() += 1,
         }
     }
@@ -126,7 +127,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if options.filter.is_some() {
         for (case, result) in cases.iter().zip(&results) {
             match result {
-                Ok(()) => println!("pass  {}/{}", case.suite, case.name),
+                Ok(passed) if !passed.frozen_inputs.is_empty() => {
+                    println!("pass  {}/{} (frozen: {})", case.suite, case.name, passed.frozen_inputs.join(", "))
+                }
+                Ok(_) => println!("pass  {}/{}", case.suite, case.name),
                 Err(failure) => println!("FAIL  {}/{}: {failure}", case.suite, case.name),
             }
         }
@@ -140,7 +144,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map_err(|err| format!("cannot create {}: {err}", conformance_dir.display()))?;
     if options.filter.is_none() {
         let path = conformance_dir.join("REPORT.md");
-        fs::write(&path, report::render(&cases, &results))
+        fs::write(&path, report::render(&cases, &results, options.backend))
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
         println!("==> wrote {}", path.display());
     }
@@ -271,7 +275,7 @@ fn run_case(data: &Path, case: &Case, backend: Backend) -> Outcome {
         return Err(Failure::new(FailClass::UnsupportedType, format!("inputs or outputs of type {types}")));
     }
     let dir = data.join(&case.suite).join(&case.name);
-    onnx_case::run(&dir, case.tolerance, backend).map(|_| ()).map_err(|failure| Failure {
+    onnx_case::run(&dir, case.tolerance, backend).map_err(|failure| Failure {
         message: failure.message.replace(&data.display().to_string(), "target/onnx-backend-tests"),
         ..failure
     })
@@ -298,6 +302,10 @@ fn print_summary(cases: &[Case], results: &[Outcome], elapsed: Duration) {
             tally.failed.iter().map(|(class, count)| format!("{count} {}", class.name())).collect();
         println!("    {suite:<18} {:>4} / {:<4} passed   {}", tally.passed, tally.total, failures.join(", "));
     }
+    let frozen = passed_with_frozen_inputs(results);
+    if frozen > 0 {
+        println!("    {frozen} passing cases ran with inputs frozen to constants (they decide shapes)");
+    }
     let crashes: Vec<_> = cases
         .iter()
         .zip(results)
@@ -312,6 +320,11 @@ fn print_summary(cases: &[Case], results: &[Outcome], elapsed: Duration) {
             println!("    {}/{}: {}", case.suite, case.name, failure.message);
         }
     }
+}
+
+/// How many passing cases ran with inputs frozen to constants.
+fn passed_with_frozen_inputs(results: &[Outcome]) -> usize {
+    results.iter().filter(|r| r.as_ref().is_ok_and(|passed| !passed.frozen_inputs.is_empty())).count()
 }
 
 /// `text` on one line: runs of whitespace become one space, and line breaks `; ` (or a space after
@@ -367,7 +380,7 @@ fn check_lists(conformance_dir: &Path, cases: &[Case], results: &[Outcome], comp
                 (true, Err(failure)) => {
                     regressions.push(format!("{suite}/{}: {}", case.name, one_line(&failure.to_string())))
                 }
-                (false, Ok(())) => newly_passing.push(format!("{suite}/{}", case.name)),
+                (false, Ok(_)) => newly_passing.push(format!("{suite}/{}", case.name)),
                 _ => {}
             }
         }

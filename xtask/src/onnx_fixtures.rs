@@ -43,9 +43,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let start = Instant::now();
         let label = format!("{name} ({})", backend.name());
         match onnx_case::run(&data.join(name), TOLERANCE, backend) {
-            Ok(errors) => {
+            Ok(passed) => {
                 println!("    {label}: ok in {:.2}s", start.elapsed().as_secs_f64());
-                for e in errors {
+                for e in passed.errors {
                     println!(
                         "        output '{}': max abs error {:.3e}, max rel error {:.3e}",
                         e.output, e.max_abs, e.max_rel

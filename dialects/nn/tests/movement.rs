@@ -483,3 +483,15 @@ fn identity_passes_through() {
     let f = single_op(&["3xi64"], |b, a| Identity::new(a[0]).build_with_types(b, vec![ty("3xi32")])).unwrap();
     assert_eq!(f.verify(), Err("result #0 has type tensor<3xi32> but its operands imply tensor<3xi64>".into()));
 }
+
+#[test]
+fn shape_operands_are_the_operands_whose_values_decide_the_shape() {
+    let reshape = single_op(&["2x3xf32", "2xi64"], |b, a| Reshape::new(a[0], a[1]).build(b)).unwrap();
+    let args = reshape.ctx.block_args(msc_builtin::body(&reshape.ctx, reshape.func)).to_vec();
+    assert_eq!(reshape.ctx.op(reshape.op).shape_operands(), vec![args[1]], "the target, not the data");
+    let slice = single_op(&["4x5xf32", "1xi64", "1xi64"], |b, a| Slice::new(a[0], a[1], a[2]).build(b)).unwrap();
+    let args = slice.ctx.block_args(msc_builtin::body(&slice.ctx, slice.func)).to_vec();
+    assert_eq!(slice.ctx.op(slice.op).shape_operands(), args[1..].to_vec());
+    let relu = single_op(&["2x3xf32"], |b, a| Relu::new(a[0]).build(b)).unwrap();
+    assert!(relu.ctx.op(relu.op).shape_operands().is_empty());
+}

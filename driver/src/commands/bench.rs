@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// Fix an input's shape before compiling a model file (repeatable).
     #[arg(long, value_name = "NAME=SHAPE", value_parser = super::parse_input_shape)]
     input_shape: Vec<(String, Vec<i64>)>,
+    /// Freeze an input to the array in a `.npy` file, e.g. `shape=shape.npy` (repeatable): it becomes a
+    /// constant, so the shapes it decides are static, and is no longer an input.
+    #[arg(long, value_name = "NAME=FILE", value_parser = super::parse_frozen_input)]
+    freeze_input: Vec<(String, msc_nn_kernels::Tensor)>,
 }
 
 /// Latency statistics in milliseconds.
@@ -73,7 +77,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
         return Err("error: --iterations must be at least 1".into());
     }
     let load_start = Instant::now();
-    let session = super::open_session(&args.model, args.threads, &args.input_shape)?;
+    let session = super::open_session(&args.model, args.threads, &args.input_shape, &args.freeze_input)?;
     let load_time = load_start.elapsed();
     let inputs = super::random_inputs(session.inputs(), 0)?;
     let named: Vec<(&str, &Tensor)> = inputs.iter().map(|(n, t)| (n.as_str(), t)).collect();

@@ -15,6 +15,7 @@ use std::time::Duration;
         msc compile model.onnx -o model.ms                       # for this machine\n  \
         msc compile model.onnx -o model.ms --target arm64        # for aarch64 Linux\n  \
         msc compile model.onnx -o model.ms --input-shape input=1x3x224x224\n  \
+        msc compile model.onnx -o model.ms --freeze-input sizes=sizes.npy   # a shape input as a constant\n  \
         msc compile model.onnx -o model.ms --target arm64 --emit-object model.o   # plus an ELF object\n  \
         msc compile model.onnx -o model.ms --explain --disable-rule fuse-conv-epilogue  # optimizer report\n\n\
         Targets: host, x86_64, arm64, aarch64, or a full triple such as aarch64-unknown-linux-gnu."
@@ -31,6 +32,10 @@ pub struct CompileArgs {
     /// Fix an input's shape, e.g. `input=1x3x224x224` (repeatable); every shape must end up static.
     #[arg(long, value_name = "NAME=SHAPE", value_parser = super::parse_input_shape)]
     input_shape: Vec<(String, Vec<i64>)>,
+    /// Freeze an input to the array in a `.npy` file, e.g. `shape=shape.npy` (repeatable): it becomes a
+    /// constant, so the shapes it decides are static, and is no longer an input.
+    #[arg(long, value_name = "NAME=FILE", value_parser = super::parse_frozen_input)]
+    freeze_input: Vec<(String, msc_nn_kernels::Tensor)>,
     /// Print the IR after every pass (to standard error).
     #[arg(long)]
     print_ir_after_all: bool,
@@ -68,6 +73,7 @@ pub fn run(args: CompileArgs) -> Result<ExitCode, String> {
     let options = CompileOptions {
         target: args.target.clone(),
         input_shapes: args.input_shape.clone(),
+        frozen_inputs: args.freeze_input.clone(),
         framework: args.framework,
         print_ir_after_all: args.print_ir_after_all,
         time_passes: args.time_passes,

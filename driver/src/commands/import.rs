@@ -33,6 +33,10 @@ pub struct ImportArgs {
     /// Override an input's shape, e.g. `input=1x3x224x224` (repeatable; `?` or -1 keeps a dim).
     #[arg(long, value_name = "NAME=SHAPE", value_parser = super::parse_input_shape)]
     input_shape: Vec<(String, Vec<i64>)>,
+    /// Freeze an input to the array in a `.npy` file, e.g. `shape=shape.npy` (repeatable): it becomes a
+    /// constant, so the shapes it decides are static, and is no longer an input.
+    #[arg(long, value_name = "NAME=FILE", value_parser = super::parse_frozen_input)]
+    freeze_input: Vec<(String, msc_nn_kernels::Tensor)>,
     /// Do not print op locations.
     #[arg(long)]
     no_locations: bool,
@@ -41,7 +45,8 @@ pub struct ImportArgs {
 pub fn run(args: ImportArgs) -> Result<ExitCode, String> {
     let error = |e: String| format!("error: {e}");
     let framework = formats::detect(&args.input, args.framework).map_err(error)?;
-    let imported = formats::import(&args.input, framework, args.input_shape).map_err(|e| format!("error: {e}"))?;
+    let imported = formats::import(&args.input, framework, args.input_shape, &args.freeze_input)
+        .map_err(|e| format!("error: {e}"))?;
     let print_options = PrintOptions {
         large_data: if args.print_large_constants { LargeData::Resources } else { LargeData::Elide },
         print_locations: !args.no_locations,

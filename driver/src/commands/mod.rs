@@ -29,13 +29,31 @@ pub fn parse_input_shape(text: &str) -> Result<(String, Vec<i64>), String> {
     Ok((name.to_string(), dims))
 }
 
+/// Parses `name=value.npy` (one array) for `--freeze-input`, reading the file.
+pub fn parse_frozen_input(text: &str) -> Result<(String, msc_nn_kernels::Tensor), String> {
+    let (name, file) = text.split_once('=').ok_or("expected NAME=FILE.npy, e.g. shape=shape.npy")?;
+    let mut arrays = msc::npy::read_file(file.as_ref())?;
+    if arrays.len() != 1 {
+        return Err(format!("{file} holds {} arrays; give a .npy file", arrays.len()));
+    }
+    let value = msc::formats::host_tensor(&arrays.remove(0).1).map_err(|e| e.to_string())?;
+    Ok((name.to_string(), value))
+}
+
 /// Opens a model for `msc run`/`msc bench`: a `.ms` artefact (the user running it is the trust
-/// decision, as with any executable) or a model file compiled for this host.
-pub fn open_session(path: &Path, threads: usize, input_shapes: &[(String, Vec<i64>)]) -> Result<Session, String> {
+/// decision, as with any executable) or a model file compiled for this host with `input_shapes`
+/// and `frozen_inputs`.
+pub fn open_session(
+    path: &Path,
+    threads: usize,
+    input_shapes: &[(String, Vec<i64>)],
+    frozen_inputs: &[(String, msc_nn_kernels::Tensor)],
+) -> Result<Session, String> {
     let mut builder = Session::builder().threads(threads).trust(Trust::TrustedProducer);
     for (name, shape) in input_shapes {
         builder = builder.input_shape(name, shape);
     }
+    builder = builder.freeze_inputs(frozen_inputs);
     builder.commit_from_file(path).map_err(|e| format!("error: {}: {e}", path.display()))
 }
 

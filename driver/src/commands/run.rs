@@ -32,13 +32,17 @@ pub struct RunArgs {
     /// Fix an input's shape before compiling a model file (repeatable).
     #[arg(long, value_name = "NAME=SHAPE", value_parser = super::parse_input_shape)]
     input_shape: Vec<(String, Vec<i64>)>,
+    /// Freeze an input to the array in a `.npy` file, e.g. `shape=shape.npy` (repeatable): it becomes a
+    /// constant, so the shapes it decides are static, and is no longer an input.
+    #[arg(long, value_name = "NAME=FILE", value_parser = super::parse_frozen_input)]
+    freeze_input: Vec<(String, msc_nn_kernels::Tensor)>,
     /// Seed of the random inputs.
     #[arg(long, default_value_t = 0)]
     seed: u64,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
-    let session = super::open_session(&args.model, args.threads, &args.input_shape)?;
+    let session = super::open_session(&args.model, args.threads, &args.input_shape, &args.freeze_input)?;
     let mut given: Vec<(String, Tensor)> = Vec::new();
     for spec in &args.input {
         match spec.split_once('=') {

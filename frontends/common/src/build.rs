@@ -1,7 +1,7 @@
 //! Building an imported function, the same way in every frontend: constants and small helpers on a
 //! [`Builder`], import-time folding of each node's ops (so later nodes see constant operands and
-//! static shapes), `--input-shape` overrides, a stable topological order, function names, and the
-//! final signature, name attributes and verification.
+//! static shapes), `--input-shape` overrides, inputs frozen to constants (`--freeze-input`), a stable
+//! topological order, function names, and the final signature, name attributes and verification.
 
 use msc_ir::rewrite::{is_trivially_dead, try_fold};
 use msc_ir::{
@@ -9,7 +9,9 @@ use msc_ir::{
     Value,
 };
 use msc_nn::fold::fold_with_interpreter;
+use msc_nn::interp::{check_value, dense_from_tensor};
 use msc_nn::ops::{Cast, Constant};
+use msc_nn_kernels::Tensor;
 use std::collections::{BTreeSet, HashMap};
 
 /// The largest result, in bytes, that import-time folding evaluates with the interpreter.
@@ -133,6 +135,70 @@ pub fn override_shape(ctx: &Context, declared: Option<&[Dim]>, wanted: &[i64]) -
         .collect()
 }
 
+/// A model's inputs split into the imported function's arguments and the inputs frozen to given
+/// values, which become constants so that shape inference and folding see them.
+pub struct FrozenInputs {
+    names: Vec<String>,
+    types: Vec<Type>,
+    /// For each input, its value when it is frozen.
+    frozen: Vec<Option<DenseAttr>>,
+}
+
+/// Freezes the inputs `values` names to those values. `names` and `types` are the model's
+/// inputs as declared (after `--input-shape`); `is_named(wanted, i)` says whether `wanted` names
+/// input `i`. A value must have the input's element type and a shape its declared shape admits.
+/// The error is the input's name (as given) and why.
+pub fn freeze_inputs(
+    names: Vec<String>,
+    types: Vec<Type>,
+    values: &[(String, Tensor)],
+    is_named: impl Fn(&str, usize) -> bool,
+) -> Result<FrozenInputs, (String, String)> {
+    let mut frozen = vec![None; names.len()];
+    for (wanted, value) in values {
+        let fail = |reason: String| (wanted.clone(), reason);
+        let i = (0..names.len())
+            .find(|&i| is_named(wanted, i))
+            .ok_or_else(|| fail("is not an input of the model (--freeze-input)".into()))?;
+        if frozen[i].is_some() {
+            return Err(fail("is frozen twice (--freeze-input)".into()));
+        }
+        check_value(&types[i], value, &mut HashMap::new())
+            .map_err(|reason| fail(format!("cannot be frozen to the given value: {reason}")))?;
+        frozen[i] = Some(dense_from_tensor(value));
+    }
+    Ok(FrozenInputs { names, types, frozen })
+}
+
+impl FrozenInputs {
+    /// The names of the inputs that stay function arguments, in order.
+    pub fn argument_names(&self) -> Vec<String> {
+        self.arguments().map(|i| self.names[i].clone()).collect()
+    }
+
+    /// The types of the inputs that stay function arguments, in order.
+    pub fn argument_types(&self) -> Vec<Type> {
+        self.arguments().map(|i| self.types[i].clone()).collect()
+    }
+
+    fn arguments(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.names.len()).filter(|&i| self.frozen[i].is_none())
+    }
+
+    /// The value of every input, in order: the function's `arguments` (one per input that stays an
+    /// argument) and, for each frozen input, a constant built with `b`.
+    pub fn values(&self, b: &mut Builder<'_>, arguments: &[Value]) -> Result<Vec<Value>, String> {
+        let mut arguments = arguments.iter();
+        self.frozen
+            .iter()
+            .map(|frozen| match frozen {
+                Some(value) => dense(b, value.clone()),
+                None => arguments.next().copied().ok_or_else(|| "the function has too few arguments".to_string()),
+            })
+            .collect()
+    }
+}
+
 /// A topological order of nodes given, for each node, the nodes it depends on: the given order
 /// when it already is one, else Kahn's algorithm taking ready nodes in the given order. On a cycle,
 /// `Err` holds a node on it (or depending on one).
@@ -211,6 +277,43 @@ mod tests {
         assert_eq!(topological_order(&[vec![], vec![0], vec![0, 1]]), Ok(vec![0, 1, 2]));
         assert_eq!(topological_order(&[vec![1], vec![], vec![0]]), Ok(vec![1, 0, 2]));
         assert_eq!(topological_order(&[vec![], vec![2], vec![1]]), Err(1));
+    }
+
+    #[test]
+    fn frozen_inputs_become_constants_and_leave_the_signature() {
+        use msc_nn_kernels::Data;
+        let ty = |shape: &[Dim], e| Type::Tensor(TensorType::new(shape.to_vec(), e));
+        let names = vec!["x".to_string(), "shape".to_string()];
+        let types =
+            vec![ty(&[Dim::Static(2), Dim::Static(3)], ElementType::F32), ty(&[Dim::symbol("n")], ElementType::I64)];
+        let shape = Tensor::new(vec![2], Data::I64(vec![3, 2])).unwrap();
+        let freeze = |value: &Tensor, wanted: &str| {
+            let names = names.clone();
+            freeze_inputs(names.clone(), types.clone(), &[(wanted.to_string(), value.clone())], |w, i| w == names[i])
+        };
+        let inputs = freeze(&shape, "shape").unwrap();
+        assert_eq!(inputs.argument_names(), vec!["x".to_string()]);
+        assert_eq!(inputs.argument_types(), vec![types[0].clone()]);
+        let mut ctx = Context::new(std::sync::Arc::new(msc_nn::standard_registry()));
+        let module = msc_builtin::create_module(&mut ctx);
+        let func = msc_builtin::append_func(&mut ctx, module, "main", inputs.argument_types(), vec![]);
+        let block = msc_builtin::body(&ctx, func);
+        let arguments = ctx.block_args(block).to_vec();
+        let mut b = Builder::at_end(&mut ctx, block);
+        let values = inputs.values(&mut b, &arguments).unwrap();
+        assert_eq!(values[0], arguments[0]);
+        assert_eq!(constant(&ctx, values[1]).and_then(|d| d.to_i64s()), Some(vec![3, 2]));
+
+        let wrong_type = Tensor::new(vec![2], Data::I32(vec![3, 2])).unwrap();
+        let (name, reason) = freeze(&wrong_type, "shape").err().unwrap();
+        assert_eq!(name, "shape");
+        assert!(reason.contains("element type"), "{reason}");
+        let transposed = Tensor::new(vec![3, 2], Data::F32(vec![0.0; 6])).unwrap();
+        let (_, reason) = freeze(&transposed, "x").err().unwrap();
+        assert!(reason.contains("expected shape [2, 3]"), "{reason}");
+        let (name, reason) = freeze(&shape, "y").err().unwrap();
+        assert_eq!(name, "y");
+        assert!(reason.contains("not an input"), "{reason}");
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::value::{Val, attr_value};
 use crate::{ImportOptions, Imported};
 use msc_builtin::func::Return;
 use msc_builtin::{append_func, body, create_module};
-use msc_frontend::build::{SignatureNames, finish_function, fold_new_ops, override_shape, topological_order};
+use msc_frontend::build::{
+    SignatureNames, finish_function, fold_new_ops, freeze_inputs, override_shape, topological_order,
+};
 use msc_frontend::{ExternalFiles, UnsupportedReport, build};
 use msc_ir::{BlockId, Builder, Context, Dim, Location, OpId, TensorType, Type, Value};
 use std::collections::{HashMap, HashSet};
@@ -120,17 +122,24 @@ pub(crate) fn import_model(
             });
         }
     }
-    let input_types: Vec<Type> = inputs.iter().map(|i| input_type(&ctx, i, options)).collect::<Result<_, _>>()?;
-    let input_names: Vec<String> = inputs.iter().map(|i| short_name(i.name()).to_string()).collect();
+    let all_types: Vec<Type> = inputs.iter().map(|i| input_type(&ctx, i, options)).collect::<Result<_, _>>()?;
+    let all_names: Vec<String> = inputs.iter().map(|i| short_name(i.name()).to_string()).collect();
+    let frozen = freeze_inputs(all_names, all_types, &options.frozen_inputs, |w, i| {
+        w == inputs[i].name() || w == short_name(inputs[i].name())
+    })
+    .map_err(|(input, reason)| ImportError::Input { input, reason })?;
+    let (input_names, input_types) = (frozen.argument_names(), frozen.argument_types());
     let func = append_func(&mut ctx, module, "main", input_types.clone(), vec![]);
     let block = body(&ctx, func);
-    let env: HashMap<String, Val> =
-        inputs.iter().zip(ctx.block_args(block)).map(|(i, &v)| (i.name().to_string(), Val::Tensor(v))).collect();
+    let arguments = ctx.block_args(block).to_vec();
 
     let mut external = ExternalFiles::new(dir);
     let constants = constants(graph, model, &mut external)?;
     let mut importer = Importer { model: &m, external, constants, folded: Vec::new(), block, calls: Vec::new() };
     let mut b = Builder::at_end(&mut ctx, block);
+    let input_values = frozen.values(&mut b, &arguments).map_err(ImportError::Graph)?;
+    let env: HashMap<String, Val> =
+        inputs.iter().zip(input_values).map(|(i, v)| (i.name().to_string(), Val::Tensor(v))).collect();
     let output = importer.run(&mut b, graph, env)?;
     let base = graph.output.first().map_or("output", |o| short_name(o.name())).to_string();
     let mut results = Vec::new();

@@ -45,6 +45,9 @@ pub struct ImportOptions {
     /// Overrides of input shapes by input name (the full MindIR name or the part after its last
     /// `:`, e.g. `x`); `-1` keeps the model's dim (or makes it symbolic).
     pub input_shapes: Vec<(String, Vec<i64>)>,
+    /// Inputs frozen to a value by input name (either form): each becomes a constant and leaves
+    /// the signature.
+    pub frozen_inputs: Vec<(String, msc_nn_kernels::Tensor)>,
 }
 
 /// An imported model: the IR context, the module, its one function, and the names of the

@@ -175,10 +175,10 @@ fn functions_tuples_and_constant_arguments() {
 fn input_shapes_can_be_overridden_by_short_name() {
     let mut m = calling_model();
     m.graph.as_mut().unwrap().input[0].tensor[0].dims = vec![-1];
-    let options = ImportOptions { input_shapes: vec![("x".into(), vec![4])] };
+    let options = ImportOptions { input_shapes: vec![("x".into(), vec![4])], ..Default::default() };
     let imported = import_bytes(m.encode_to_vec().into(), None, &options).unwrap();
     assert_eq!(run(&imported, &[x4()]).len(), 2);
-    let options = ImportOptions { input_shapes: vec![("y".into(), vec![4])] };
+    let options = ImportOptions { input_shapes: vec![("y".into(), vec![4])], ..Default::default() };
     let e = import_bytes(m.encode_to_vec().into(), None, &options).err().unwrap().to_string();
     assert!(e.contains("'y'") && e.contains("not an input"), "{e}");
 }

@@ -14,7 +14,7 @@ use crate::{ImportOptions, Imported};
 use msc_builtin::func::Return;
 use msc_builtin::{append_func, body, create_module};
 use msc_frontend::build::{
-    SignatureNames, finish_function, fold_new_ops, function_name, override_shape, topological_order,
+    SignatureNames, finish_function, fold_new_ops, freeze_inputs, function_name, override_shape, topological_order,
 };
 use msc_ir::{Builder, Context, Dim, Location, TensorType, Type, Value};
 use msc_nn::ops::Constant;
@@ -45,15 +45,21 @@ pub(crate) fn import_model(
     let module = create_module(&mut ctx);
     let initializers: HashSet<&str> = graph.initializer.iter().map(|t| t.name.as_str()).collect();
     let inputs: Vec<&ValueInfoProto> = graph.input.iter().filter(|i| !initializers.contains(i.name.as_str())).collect();
-    let input_types = input_types(&ctx, &inputs, options)?;
-    let input_names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let all_names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let frozen =
+        freeze_inputs(all_names.clone(), input_types(&ctx, &inputs, options)?, &options.frozen_inputs, |w, i| {
+            w == all_names[i]
+        })
+        .map_err(|(input, reason)| ImportError::Input { input, reason })?;
+    let (input_names, input_types) = (frozen.argument_names(), frozen.argument_types());
     let func = append_func(&mut ctx, module, &function_name(&graph.name), input_types.clone(), vec![]);
     let block = body(&ctx, func);
-    let mut values: HashMap<String, Value> =
-        input_names.iter().cloned().zip(ctx.block_args(block).iter().copied()).collect();
+    let arguments = ctx.block_args(block).to_vec();
 
     let mut external = ExternalData::new(dir);
     let mut b = Builder::at_end(&mut ctx, block);
+    let input_values = frozen.values(&mut b, &arguments).map_err(ImportError::Graph)?;
+    let mut values: HashMap<String, Value> = all_names.into_iter().zip(input_values).collect();
     for init in std::mem::take(&mut graph.initializer) {
         let name = init.name.clone();
         let dense = dense_from_proto(init, &mut external)?;

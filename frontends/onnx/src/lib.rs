@@ -41,10 +41,12 @@ use std::path::Path;
 pub struct ImportOptions {
     /// Overrides of input shapes by input name; `-1` keeps the model's dim (or makes it symbolic).
     pub input_shapes: Vec<(String, Vec<i64>)>,
+    /// Inputs frozen to a value by input name: each becomes a constant and leaves the signature.
+    pub frozen_inputs: Vec<(String, msc_nn_kernels::Tensor)>,
 }
 
 /// An imported model: the IR context, the module, its one function and the ONNX names of the
-/// function's inputs and outputs (also stored on the function as `onnx.input_names` /
+/// function's inputs (frozen inputs excluded) and outputs (also stored on the function as `onnx.input_names` /
 /// `onnx.output_names`).
 pub struct Imported {
     pub ctx: msc_ir::Context,

@@ -12,7 +12,9 @@ use crate::tensor::element_type;
 use crate::{ImportOptions, Imported};
 use msc_builtin::func::Return;
 use msc_builtin::{append_func, body, create_module};
-use msc_frontend::build::{SignatureNames, finish_function, fold_new_ops, override_shape, topological_order};
+use msc_frontend::build::{
+    SignatureNames, finish_function, fold_new_ops, freeze_inputs, override_shape, topological_order,
+};
 use msc_ir::{Builder, Context, Dim, Location, TensorType, Type, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -143,17 +145,24 @@ pub(crate) fn import_graph(graph: GraphDef, options: &ImportOptions) -> Result<I
             });
         }
     }
-    let input_types: Vec<Type> =
+    let all_types: Vec<Type> =
         placeholders.iter().map(|&i| placeholder_type(&ctx, &graph_nodes[i], options)).collect::<Result<_, _>>()?;
-    let input_names: Vec<String> = placeholders.iter().map(|&i| graph_nodes[i].name.clone()).collect();
+    let all_names: Vec<String> = placeholders.iter().map(|&i| graph_nodes[i].name.clone()).collect();
+    let frozen = freeze_inputs(all_names.clone(), all_types, &options.frozen_inputs, |w, i| {
+        parse_ref(w).is_some_and(|(n, k)| n == all_names[i] && k == 0)
+    })
+    .map_err(|(input, reason)| ImportError::Input { input, reason })?;
+    let (input_names, input_types) = (frozen.argument_names(), frozen.argument_types());
     let func = append_func(&mut ctx, module, "main", input_types.clone(), vec![]);
     let block = body(&ctx, func);
-    let mut values: HashMap<Ref, Value> =
-        placeholders.iter().zip(ctx.block_args(block)).map(|(&node, &v)| (Ref { node, output: 0 }, v)).collect();
+    let arguments = ctx.block_args(block).to_vec();
 
     // Ops to erase at the end if nothing uses them: folded ops' operands and Consts.
     let mut maybe_dead = Vec::new();
     let mut b = Builder::at_end(&mut ctx, block);
+    let input_values = frozen.values(&mut b, &arguments).map_err(ImportError::Graph)?;
+    let mut values: HashMap<Ref, Value> =
+        placeholders.iter().zip(input_values).map(|(&node, v)| (Ref { node, output: 0 }, v)).collect();
     for &i in &order {
         let def = &graph_nodes[i];
         if def.op == PLACEHOLDER {

@@ -41,6 +41,9 @@ pub struct ImportOptions {
     /// Overrides of input shapes by Placeholder name (`x` or `x:0`); `-1` keeps the graph's dim
     /// (or makes it symbolic).
     pub input_shapes: Vec<(String, Vec<i64>)>,
+    /// Placeholders frozen to a value by name (`x` or `x:0`): each becomes a constant and leaves
+    /// the signature.
+    pub frozen_inputs: Vec<(String, msc_nn_kernels::Tensor)>,
     /// The tensors to return (`name` or `name:1`); when empty, output 0 of every node whose outputs
     /// nothing consumes (NoOp, Const and Placeholder nodes aside).
     pub outputs: Vec<String>,

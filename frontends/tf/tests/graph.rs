@@ -160,8 +160,11 @@ fn control_inputs_output_indices_and_pass_through_ops() {
 fn outputs_and_input_shapes_are_addressable_with_and_without_index() {
     let nodes =
         || vec![placeholder("x", &[-1, 2]), node("r", "Relu", &["x"], vec![]), node("n", "Neg", &["x"], vec![])];
-    let options =
-        ImportOptions { input_shapes: vec![("x:0".into(), vec![3, -1])], outputs: vec!["n".into(), "r:0".into()] };
+    let options = ImportOptions {
+        input_shapes: vec![("x:0".into(), vec![3, -1])],
+        outputs: vec!["n".into(), "r:0".into()],
+        ..Default::default()
+    };
     let imported = import(nodes(), &options).unwrap();
     assert_eq!(imported.output_names, vec!["n:0", "r:0"]);
     let ty = imported.ctx.value_type(imported.ctx.block_args(msc_builtin::body(&imported.ctx, imported.func))[0]);

@@ -196,7 +196,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn compile(model: &Path, inputs: &[msc::Tensor], out: &Path) -> Result<f64, String> {
     // Batch and sequence dims may be symbolic: compile for the shapes of the inputs.
     let names =
-        msc::formats::import(model, msc::formats::Framework::Onnx, vec![]).map_err(|e| e.to_string())?.input_names;
+        msc::formats::import(model, msc::formats::Framework::Onnx, vec![], &[]).map_err(|e| e.to_string())?.input_names;
     let input_shapes =
         names.into_iter().zip(inputs).map(|(n, t)| (n, t.shape().iter().map(|&d| d as i64).collect())).collect();
     let options = msc::compile::CompileOptions { input_shapes, ..Default::default() };

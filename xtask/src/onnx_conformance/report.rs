@@ -3,8 +3,8 @@
 //!
 //! The report holds no timings or machine paths, so it changes only when the results do.
 
-use super::{Case, Outcome, Tally, by_suite, one_line};
-use crate::onnx_case::{FailClass, Failure};
+use super::{Case, Outcome, Tally, by_suite, one_line, passed_with_frozen_inputs};
+use crate::onnx_case::{Backend, FailClass, Failure};
 use crate::python;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -23,7 +23,7 @@ struct OpResults {
     expanded: Tally,
 }
 
-pub fn render(cases: &[Case], results: &[Outcome]) -> String {
+pub fn render(cases: &[Case], results: &[Outcome], backend: Backend) -> String {
     let mut ops: BTreeMap<(&str, &str), OpResults> = BTreeMap::new();
     for (case, result) in cases.iter().zip(results).filter(|(case, _)| case.suite == "node") {
         let entry = ops.entry((case.domain.as_str(), case.op.as_str())).or_default();
@@ -52,6 +52,16 @@ pub fn render(cases: &[Case], results: &[Outcome]) -> String {
     if let Some(node) = node {
         let passed = node.iter().filter(|(_, result)| result.is_ok()).count();
         let _ = writeln!(out, "**Node tests passing: {passed} of {}.**\n", node.len());
+    }
+    if backend != Backend::Interp {
+        let _ = writeln!(
+            out,
+            "**Passing cases that ran with inputs frozen to constants: {}** (backend `{}`: the inputs whose \
+             values decide a shape, such as a reshape's `shape` or a resize's `scales`, frozen to each data set's \
+             values, as `msc compile --freeze-input` does; the other inputs stay inputs).\n",
+            passed_with_frozen_inputs(results),
+            backend.name()
+        );
     }
     let _ = writeln!(
         out,

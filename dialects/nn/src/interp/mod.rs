@@ -180,7 +180,7 @@ pub fn run_function(ctx: &Context, func_op: OpId, inputs: &[Tensor]) -> Result<V
 }
 
 /// Checks a tensor against a type; symbolic dims must bind to the same size everywhere.
-fn check_value(ty: &Type, t: &Tensor, symbols: &mut HashMap<String, usize>) -> Result<(), String> {
+pub fn check_value(ty: &Type, t: &Tensor, symbols: &mut HashMap<String, usize>) -> Result<(), String> {
     let tt = ty.as_tensor().ok_or_else(|| format!("type {ty} is not a tensor type"))?;
     if dtype(tt.element) != t.dtype() {
         return Err(format!("expected element type {} but the tensor holds {:?}", tt.element, t.dtype()));

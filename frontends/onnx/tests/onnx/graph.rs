@@ -43,14 +43,14 @@ fn names_symbols_and_locations() {
 
 #[test]
 fn input_shape_overrides() {
-    let options = ImportOptions { input_shapes: vec![("x".into(), vec![2, 4, -1])] };
+    let options = ImportOptions { input_shapes: vec![("x".into(), vec![2, 4, -1])], ..Default::default() };
     let imported = msc_onnx::import_bytes(encode(&add_model()), None, &options).expect("imports");
     let arg = imported.ctx.block_args(msc_builtin::body(&imported.ctx, imported.func))[0];
     let shape = &imported.ctx.value_type(arg).as_tensor().unwrap().shape;
     assert_eq!(shape[..2], [Dim::Static(2), Dim::Static(4)]);
-    let bad = ImportOptions { input_shapes: vec![("nope".into(), vec![1])] };
+    let bad = ImportOptions { input_shapes: vec![("nope".into(), vec![1])], ..Default::default() };
     assert!(msc_onnx::import_bytes(encode(&add_model()), None, &bad).is_err());
-    let rank = ImportOptions { input_shapes: vec![("x".into(), vec![1])] };
+    let rank = ImportOptions { input_shapes: vec![("x".into(), vec![1])], ..Default::default() };
     let e = msc_onnx::import_bytes(encode(&add_model()), None, &rank).err().unwrap();
     assert!(e.to_string().contains("has rank 3 but the override [1] has rank 1"), "{e}");
 }
