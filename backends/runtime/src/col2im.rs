@@ -105,18 +105,12 @@ impl Col2imCall {
         for v in [self.images, self.channels].into_iter().chain(geometry) {
             w.u64(v);
         }
-        w.u8(u8::from(self.bias));
-        w.u8(u8::from(self.residual));
-        routine::encode_activation(self.activation, w);
+        routine::encode_epilogue(self.bias, self.residual, self.activation, w);
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Col2imCall, LoadErrorKind> {
-        let mut v = [0u64; 14];
-        for x in &mut v {
-            *x = r.u64("col2im call")?;
-        }
-        let (bias, residual) = (r.flag("col2im bias")?, r.flag("col2im residual")?);
-        let activation = routine::decode_activation(r, "col2im activation")?;
+        let v: [u64; 14] = routine::decode_u64s(r, "col2im call")?;
+        let (bias, residual, activation) = routine::decode_epilogue(r, "col2im")?;
         let pair = |i: usize| [v[i], v[i + 1]];
         Ok(Col2imCall {
             images: v[0],

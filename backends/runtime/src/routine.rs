@@ -408,10 +408,7 @@ impl GemmCall {
         let levels = r.count("gemm batch level", 6 * 8)?;
         let mut batch = Vec::with_capacity(levels);
         for _ in 0..levels {
-            let mut v = [0u64; 6];
-            for x in &mut v {
-                *x = r.u64("gemm batch level")?;
-            }
+            let v: [u64; 6] = decode_u64s(r, "gemm batch level")?;
             batch.push(BatchLevel { count: v[0], a: v[1], b: v[2], c: v[3], bias: v[4], residual: v[5] });
         }
         let alpha = f32::from_bits(r.u32("gemm alpha")?);
@@ -436,10 +433,7 @@ pub(crate) fn encode_conv(c: &Conv2d, w: &mut Writer) {
 }
 
 pub(crate) fn decode_conv(r: &mut Reader<'_>, what: &str) -> Result<Conv2d, LoadErrorKind> {
-    let mut v = [0u64; 13];
-    for x in &mut v {
-        *x = r.u64(what)?;
-    }
+    let v: [u64; 13] = decode_u64s(r, what)?;
     Ok(Conv2d {
         channels: v[0],
         height: v[1],
@@ -450,6 +444,28 @@ pub(crate) fn decode_conv(r: &mut Reader<'_>, what: &str) -> Result<Conv2d, Load
         pad: [v[9], v[10]],
         out: [v[11], v[12]],
     })
+}
+
+/// Writes the epilogue flags and activation a routine call ends with (depthwise, Winograd output, col2im).
+pub(crate) fn encode_epilogue(bias: bool, residual: bool, activation: Activation, w: &mut Writer) {
+    w.u8(u8::from(bias));
+    w.u8(u8::from(residual));
+    encode_activation(activation, w);
+}
+
+/// Reads what [`encode_epilogue`] wrote: (bias, residual, activation) of a `what` call.
+pub(crate) fn decode_epilogue(r: &mut Reader<'_>, what: &str) -> Result<(bool, bool, Activation), LoadErrorKind> {
+    let (bias, residual) = (r.flag(&format!("{what} bias"))?, r.flag(&format!("{what} residual"))?);
+    Ok((bias, residual, decode_activation(r, &format!("{what} activation"))?))
+}
+
+/// Reads `N` u64 fields of a `what` call.
+pub(crate) fn decode_u64s<const N: usize>(r: &mut Reader<'_>, what: &str) -> Result<[u64; N], LoadErrorKind> {
+    let mut v = [0u64; N];
+    for x in &mut v {
+        *x = r.u64(what)?;
+    }
+    Ok(v)
 }
 
 /// Writes an activation: its code and two parameters.

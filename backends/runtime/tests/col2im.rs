@@ -14,7 +14,7 @@ use common::activate;
 use msc_runtime::col2im::{Col2imCall, col2im};
 use msc_runtime::depthwise::Isa;
 use msc_runtime::routine::{Activation, Routine};
-use msc_runtime::{Artefact, Base, BufferRef, DType, LoadErrorKind, Manifest, Model, Plan, Session, Step, Tensor};
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
 use msc_runtime::{TensorInfo, Trust};
 
 fn data(len: usize, seed: u32) -> Vec<f32> {
@@ -261,17 +261,9 @@ fn col2im_steps_round_trip_through_bytes() {
     assert_eq!(Artefact::read(&a.to_bytes()).unwrap(), a);
 }
 
-/// Loads the artefact with its call edited and returns the structural error it must fail with.
+/// The routine error loading the fixture fails with after `edit`.
 fn rejected(edit: impl FnOnce(&mut Artefact)) -> String {
-    let mut a = artefact();
-    edit(&mut a);
-    match Model::from_bytes(a.to_bytes(), Trust::TrustedProducer) {
-        Ok(_) => panic!("the artefact loaded"),
-        Err(e) => match e.into_kind() {
-            kind @ LoadErrorKind::BadRoutine { .. } => kind.to_string(),
-            other => panic!("expected a routine error, got {other:?}"),
-        },
-    }
+    common::routine_error(artefact(), edit)
 }
 
 fn edit_call(a: &mut Artefact, edit: impl FnOnce(&mut Col2imCall)) {

@@ -6,7 +6,7 @@ mod common;
 
 use msc_runtime::gemm::{StridedSlice, Variant, pack_a, packed_a_len};
 use msc_runtime::routine::{Activation, BatchLevel, Bias, Conv2d, GemmCall, Routine, Source};
-use msc_runtime::{Artefact, Base, BufferRef, DType, LoadErrorKind, Manifest, Model, Plan, Session, Step, Tensor};
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
 use msc_runtime::{TensorInfo, Trust};
 
 /// Conv: x [2, 4, 7, 6] -> y [2, 8, 4, 6], 2 groups, 3x3 kernel, stride (2, 1), dilation (1, 2), pads (1, 2).
@@ -236,17 +236,9 @@ fn gemm_steps_round_trip_through_bytes() {
     assert_eq!(Artefact::read(&a.to_bytes()).unwrap(), a);
 }
 
-/// Loads `a` and returns the structural error it must fail with.
+/// The routine error loading the fixture fails with after `edit`.
 fn rejected(edit: impl FnOnce(&mut Artefact)) -> String {
-    let mut a = artefact(None);
-    edit(&mut a);
-    match Model::from_bytes(a.to_bytes(), Trust::TrustedProducer) {
-        Ok(_) => panic!("the artefact loaded"),
-        Err(e) => match e.into_kind() {
-            kind @ LoadErrorKind::BadRoutine { .. } => kind.to_string(),
-            other => panic!("expected a routine error, got {other:?}"),
-        },
-    }
+    common::routine_error(artefact(None), edit)
 }
 
 fn call(a: &mut Artefact, step: usize) -> &mut GemmCall {

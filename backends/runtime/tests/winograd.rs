@@ -17,7 +17,7 @@ use msc_runtime::winograd::{
     MATRICES, POSITIONS, TILE, WINDOW, WinogradInputCall, WinogradOutputCall, tile_grid, winograd_input,
     winograd_output,
 };
-use msc_runtime::{Artefact, Base, BufferRef, DType, LoadErrorKind, Manifest, Model, Plan, Session, Step, Tensor};
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
 use msc_runtime::{TensorInfo, Trust};
 
 fn data(len: usize, seed: u32) -> Vec<f32> {
@@ -342,17 +342,9 @@ fn winograd_steps_round_trip_through_bytes() {
     assert_eq!(Artefact::read(&a.to_bytes()).unwrap(), a);
 }
 
-/// Loads the edited artefact and returns the structural error it must fail with.
+/// The routine error loading the fixture fails with after `edit`.
 fn rejected(edit: impl FnOnce(&mut Artefact)) -> String {
-    let mut a = artefact();
-    edit(&mut a);
-    match Model::from_bytes(a.to_bytes(), Trust::TrustedProducer) {
-        Ok(_) => panic!("the artefact loaded"),
-        Err(e) => match e.into_kind() {
-            kind @ LoadErrorKind::BadRoutine { .. } => kind.to_string(),
-            other => panic!("expected a routine error, got {other:?}"),
-        },
-    }
+    common::routine_error(artefact(), edit)
 }
 
 fn edit_input(a: &mut Artefact, edit: impl FnOnce(&mut WinogradInputCall)) {

@@ -175,9 +175,7 @@ impl DepthwiseCall {
         routine::encode_conv(&self.conv, w);
         w.u64(self.multiplier);
         w.u32(self.alpha.to_bits());
-        w.u8(u8::from(self.bias));
-        w.u8(u8::from(self.residual));
-        routine::encode_activation(self.activation, w);
+        routine::encode_epilogue(self.bias, self.residual, self.activation, w);
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<DepthwiseCall, LoadErrorKind> {
@@ -185,8 +183,7 @@ impl DepthwiseCall {
         let conv = routine::decode_conv(r, "depthwise geometry")?;
         let multiplier = r.u64("depthwise multiplier")?;
         let alpha = f32::from_bits(r.u32("depthwise alpha")?);
-        let (bias, residual) = (r.flag("depthwise bias")?, r.flag("depthwise residual")?);
-        let activation = routine::decode_activation(r, "depthwise activation")?;
+        let (bias, residual, activation) = routine::decode_epilogue(r, "depthwise")?;
         Ok(DepthwiseCall { batch, conv, multiplier, alpha, bias, residual, activation })
     }
 }

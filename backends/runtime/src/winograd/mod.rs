@@ -224,10 +224,7 @@ impl WinogradInputCall {
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<WinogradInputCall, LoadErrorKind> {
-        let mut v = [0u64; 8];
-        for x in &mut v {
-            *x = r.u64("Winograd input call")?;
-        }
+        let v: [u64; 8] = routine::decode_u64s(r, "Winograd input call")?;
         Ok(WinogradInputCall {
             images: v[0],
             channels: v[1],
@@ -262,18 +259,12 @@ impl WinogradOutputCall {
         for v in [self.images, self.channels].into_iter().chain(self.out) {
             w.u64(v);
         }
-        w.u8(u8::from(self.bias));
-        w.u8(u8::from(self.residual));
-        routine::encode_activation(self.activation, w);
+        routine::encode_epilogue(self.bias, self.residual, self.activation, w);
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<WinogradOutputCall, LoadErrorKind> {
-        let mut v = [0u64; 4];
-        for x in &mut v {
-            *x = r.u64("Winograd output call")?;
-        }
-        let (bias, residual) = (r.flag("Winograd output bias")?, r.flag("Winograd output residual")?);
-        let activation = routine::decode_activation(r, "Winograd output activation")?;
+        let v: [u64; 4] = routine::decode_u64s(r, "Winograd output call")?;
+        let (bias, residual, activation) = routine::decode_epilogue(r, "Winograd output")?;
         Ok(WinogradOutputCall { images: v[0], channels: v[1], out: [v[2], v[3]], bias, residual, activation })
     }
 }

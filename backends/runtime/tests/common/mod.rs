@@ -4,7 +4,9 @@
 #![allow(dead_code, reason = "each test binary uses a different subset of the fixtures")]
 
 use msc_runtime::gemm::Activation;
-use msc_runtime::{Artefact, Base, BufferRef, DType, Kernel, Manifest, Plan, Routine, Step, TensorInfo};
+use msc_runtime::{
+    Artefact, Base, BufferRef, DType, Kernel, LoadErrorKind, Manifest, Model, Plan, Routine, Step, TensorInfo, Trust,
+};
 
 /// `y[i] = x[i] + 1.0f` for i in [begin, end); args: x, y.
 ///
@@ -278,5 +280,17 @@ pub fn assert_truncated_and_corrupted_read_without_panics(bytes: &[u8]) {
         corrupt[at] ^= 0x5a;
         reseal(&mut corrupt);
         let _ = Artefact::read(&corrupt);
+    }
+}
+
+/// Loads `a` after `edit` and returns the routine error it must fail with.
+pub fn routine_error(mut a: Artefact, edit: impl FnOnce(&mut Artefact)) -> String {
+    edit(&mut a);
+    match Model::from_bytes(a.to_bytes(), Trust::TrustedProducer) {
+        Ok(_) => panic!("the artefact loaded"),
+        Err(e) => match e.into_kind() {
+            kind @ LoadErrorKind::BadRoutine { .. } => kind.to_string(),
+            other => panic!("expected a routine error, got {other:?}"),
+        },
     }
 }
