@@ -9,20 +9,13 @@
 
 mod common;
 
-use common::activate;
+use common::{activate, data};
 
+use msc_runtime::TensorInfo;
 use msc_runtime::col2im::{Col2imCall, col2im};
 use msc_runtime::depthwise::Isa;
 use msc_runtime::routine::{Activation, Routine};
-use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
-use msc_runtime::{TensorInfo, Trust};
-
-fn data(len: usize, seed: u32) -> Vec<f32> {
-    (0..len)
-        .map(|i| ((i as u32).wrapping_mul(2654435761) ^ seed).wrapping_mul(40503) % 2001)
-        .map(|v| v as f32 / 1000.0 - 1.0)
-        .collect()
-}
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Plan, Step, Tensor};
 
 /// Every instruction set the host has.
 fn isas() -> Vec<Isa> {
@@ -244,10 +237,9 @@ fn col2im_steps_match_the_reference_on_one_and_three_threads() {
     let r = data(Y.iter().product::<u64>() as usize, 3);
     let want = reference(&call, &col, Some(&data(4, 2)), Some(&r));
     for threads in [1, 3] {
-        let model = Model::from_bytes(a.to_bytes(), Trust::TrustedProducer).unwrap();
-        let kernels: Vec<&str> = model.steps().map(|s| s.kernel).collect();
+        let session = common::session(&a, threads);
+        let kernels: Vec<&str> = session.model().steps().map(|s| s.kernel).collect();
         assert_eq!(kernels, ["col2im (runtime)"]);
-        let session = Session::new(model, threads).unwrap().with_parallel_threshold(0);
         let colt = Tensor::from_slice(&COL.map(|v| v as usize), &col).unwrap();
         let rt = Tensor::from_slice(&Y.map(|v| v as usize), &r).unwrap();
         let out = session.run(&[("col", &colt), ("r", &rt)]).unwrap();

@@ -6,19 +6,12 @@
 
 mod common;
 
-use common::activate;
+use common::{activate, data};
 
+use msc_runtime::TensorInfo;
 use msc_runtime::depthwise::{DepthwiseCall, Isa, Strategy, Vectorize, depthwise};
 use msc_runtime::routine::{Activation, Conv2d, Routine};
-use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
-use msc_runtime::{TensorInfo, Trust};
-
-fn data(len: usize, seed: u32) -> Vec<f32> {
-    (0..len)
-        .map(|i| ((i as u32).wrapping_mul(2654435761) ^ seed).wrapping_mul(40503) % 2001)
-        .map(|v| v as f32 / 1000.0 - 1.0)
-        .collect()
-}
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Plan, Step, Tensor};
 
 /// One test shape: channels, image, kernel, stride, dilation, pads (top, left, bottom, right), multiplier.
 #[derive(Debug, Clone, Copy)]
@@ -354,9 +347,8 @@ fn depthwise_steps_match_the_reference_on_one_and_three_threads() {
     let want = reference(&call, &x, &data(54, 2), Some(&data(6, 3)), Some(&r));
     let y_shape = [2, 6, call.conv.out[0] as usize, call.conv.out[1] as usize];
     for threads in [1, 3] {
-        let model = Model::from_bytes(a.to_bytes(), Trust::TrustedProducer).unwrap();
-        assert_eq!(model.steps().next().unwrap().kernel, "depthwise (runtime)");
-        let session = Session::new(model, threads).unwrap().with_parallel_threshold(0);
+        let session = common::session(&a, threads);
+        assert_eq!(session.model().steps().next().unwrap().kernel, "depthwise (runtime)");
         let xt = Tensor::from_slice(&X.map(|v| v as usize), &x).unwrap();
         let rt = Tensor::from_slice(&y_shape, &r).unwrap();
         let out = session.run(&[("x", &xt), ("r", &rt)]).unwrap();

@@ -3,14 +3,8 @@
 
 mod common;
 
-use common::{COUNTERS, N, artefact};
-use msc_runtime::{Artefact, DType, Model, RunError, Session, Tensor, Trust};
-
-fn session(a: &Artefact, threads: usize) -> Session {
-    let model = Model::from_bytes(a.to_bytes(), Trust::TrustedProducer).unwrap();
-    // Every step split over the threads, however small, so the tests exercise the pool.
-    Session::new(model, threads).unwrap().with_parallel_threshold(0)
-}
+use common::{COUNTERS, N, artefact, session};
+use msc_runtime::{DType, Model, RunError, Session, Tensor, Trust};
 
 fn input(seed: f32) -> Tensor {
     let x: Vec<f32> = (0..N).map(|i| seed + i as f32 * 0.25).collect();

@@ -4,10 +4,12 @@
 
 mod common;
 
+use common::data;
+
+use msc_runtime::TensorInfo;
 use msc_runtime::gemm::{StridedSlice, Variant, pack_a, packed_a_len};
 use msc_runtime::routine::{Activation, BatchLevel, Bias, Conv2d, GemmCall, Routine, Source};
-use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
-use msc_runtime::{TensorInfo, Trust};
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Plan, Step, Tensor};
 
 /// Conv: x [2, 4, 7, 6] -> y [2, 8, 4, 6], 2 groups, 3x3 kernel, stride (2, 1), dilation (1, 2), pads (1, 2).
 const X: [u64; 4] = [2, 4, 7, 6];
@@ -16,13 +18,6 @@ const GROUPS: u64 = 2;
 /// Dense: d [3, 5] · wᵀ where w is [4, 5] (so B is w read transposed), plus a per-column bias.
 const D: [u64; 2] = [3, 5];
 const E: [u64; 2] = [3, 4];
-
-fn data(len: usize, seed: u32) -> Vec<f32> {
-    (0..len)
-        .map(|i| ((i as u32).wrapping_mul(2654435761) ^ seed).wrapping_mul(40503) % 2001)
-        .map(|v| v as f32 / 1000.0 - 1.0)
-        .collect()
-}
 
 fn conv_geometry() -> Conv2d {
     Conv2d {
@@ -202,8 +197,7 @@ fn erf(x: f64) -> f64 {
 }
 
 fn run(artefact: &Artefact, threads: usize) -> (Vec<f32>, Vec<f32>) {
-    let model = Model::from_bytes(artefact.to_bytes(), Trust::TrustedProducer).unwrap();
-    let session = Session::new(model, threads).unwrap().with_parallel_threshold(0);
+    let session = common::session(artefact, threads);
     let x = Tensor::from_slice(&X.map(|v| v as usize), &data(X.iter().product::<u64>() as usize, 5)).unwrap();
     let d = Tensor::from_slice(&D.map(|v| v as usize), &data(15, 6)).unwrap();
     let out = session.run(&[("x", &x), ("d", &d)]).unwrap();

@@ -9,23 +9,16 @@
 
 mod common;
 
-use common::activate;
+use common::{activate, data};
 
+use msc_runtime::TensorInfo;
 use msc_runtime::depthwise::Isa;
 use msc_runtime::routine::{Activation, Routine};
 use msc_runtime::winograd::{
     MATRICES, POSITIONS, TILE, WINDOW, WinogradInputCall, WinogradOutputCall, tile_grid, winograd_input,
     winograd_output,
 };
-use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Model, Plan, Session, Step, Tensor};
-use msc_runtime::{TensorInfo, Trust};
-
-fn data(len: usize, seed: u32) -> Vec<f32> {
-    (0..len)
-        .map(|i| ((i as u32).wrapping_mul(2654435761) ^ seed).wrapping_mul(40503) % 2001)
-        .map(|v| v as f32 / 1000.0 - 1.0)
-        .collect()
-}
+use msc_runtime::{Artefact, Base, BufferRef, DType, Manifest, Plan, Step, Tensor};
 
 /// A value and the magnitude its error is measured against.
 #[derive(Clone, Copy)]
@@ -323,10 +316,9 @@ fn winograd_steps_match_the_reference_on_one_and_three_threads() {
     let want_v = input_reference(&input, &x);
     let want_y = output_reference(&output, &m, Some(&data(4, 3)), Some(&r));
     for threads in [1, 3] {
-        let model = Model::from_bytes(a.to_bytes(), Trust::TrustedProducer).unwrap();
-        let kernels: Vec<&str> = model.steps().map(|s| s.kernel).collect();
+        let session = common::session(&a, threads);
+        let kernels: Vec<&str> = session.model().steps().map(|s| s.kernel).collect();
         assert_eq!(kernels, ["winograd input (runtime)", "winograd output (runtime)"]);
-        let session = Session::new(model, threads).unwrap().with_parallel_threshold(0);
         let xt = Tensor::from_slice(&X.map(|v| v as usize), &x).unwrap();
         let mt = Tensor::from_slice(&[POSITIONS, 4, t_count], &m).unwrap();
         let rt = Tensor::from_slice(&y_shape, &r).unwrap();

@@ -5,7 +5,8 @@
 
 use msc_runtime::gemm::Activation;
 use msc_runtime::{
-    Artefact, Base, BufferRef, DType, Kernel, LoadErrorKind, Manifest, Model, Plan, Routine, Step, TensorInfo, Trust,
+    Artefact, Base, BufferRef, DType, Kernel, LoadErrorKind, Manifest, Model, Plan, Routine, Session, Step, TensorInfo,
+    Trust,
 };
 
 /// `y[i] = x[i] + 1.0f` for i in [begin, end); args: x, y.
@@ -293,4 +294,19 @@ pub fn routine_error(mut a: Artefact, edit: impl FnOnce(&mut Artefact)) -> Strin
             other => panic!("expected a routine error, got {other:?}"),
         },
     }
+}
+
+/// A session running `a` on `threads` threads with every step split over them, however small, so that tests
+/// exercise the pool.
+pub fn session(a: &Artefact, threads: usize) -> Session {
+    let model = Model::from_bytes(a.to_bytes(), Trust::TrustedProducer).unwrap();
+    Session::new(model, threads).unwrap().with_parallel_threshold(0)
+}
+
+/// `len` deterministic values in [-1, 1] in steps of 1/1000, varied by `seed`.
+pub fn data(len: usize, seed: u32) -> Vec<f32> {
+    (0..len)
+        .map(|i| ((i as u32).wrapping_mul(2654435761) ^ seed).wrapping_mul(40503) % 2001)
+        .map(|v| v as f32 / 1000.0 - 1.0)
+        .collect()
 }
