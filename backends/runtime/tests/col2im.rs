@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{activate, data};
+use common::{ACTIVATIONS, activate, data};
 
 use msc_runtime::TensorInfo;
 use msc_runtime::col2im::{Col2imCall, col2im};
@@ -113,18 +113,6 @@ fn call(
         activation: Activation::None,
     }
 }
-
-const ACTIVATIONS: [Activation; 9] = [
-    Activation::None,
-    Activation::Relu,
-    Activation::Clip { lo: 0.0, hi: 0.5 },
-    Activation::LeakyRelu { alpha: 0.125 },
-    Activation::Sigmoid,
-    Activation::Tanh,
-    Activation::Silu,
-    Activation::Gelu,
-    Activation::HardSwish,
-];
 
 #[test]
 fn col2im_matches_the_reference_on_odd_geometries() {

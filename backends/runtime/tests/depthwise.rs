@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{activate, data};
+use common::{ACTIVATIONS, activate, data};
 
 use msc_runtime::TensorInfo;
 use msc_runtime::depthwise::{DepthwiseCall, Isa, Strategy, Vectorize, depthwise};
@@ -103,18 +103,6 @@ fn assert_close(got: &[f32], want: &[f32], what: &str) {
         assert!((g - w).abs() <= 2e-5 * (1.0 + w.abs()), "{what}[{i}]: got {g}, expected {w}");
     }
 }
-
-const ACTIVATIONS: [Activation; 9] = [
-    Activation::None,
-    Activation::Relu,
-    Activation::Clip { lo: 0.0, hi: 0.5 },
-    Activation::LeakyRelu { alpha: 0.125 },
-    Activation::Sigmoid,
-    Activation::Tanh,
-    Activation::Silu,
-    Activation::Gelu,
-    Activation::HardSwish,
-];
 
 /// Every instruction set the host has, with each vectorization.
 fn strategies() -> Vec<Strategy> {

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{activate, data};
+use common::{ACTIVATIONS, activate, data};
 
 use msc_runtime::TensorInfo;
 use msc_runtime::depthwise::Isa;
@@ -166,18 +166,6 @@ fn check_output(call: &WinogradOutputCall, what: &str) {
         assert_close(&y, &want, &format!("{what} {isa:?} {call:?}"));
     }
 }
-
-const ACTIVATIONS: [Activation; 9] = [
-    Activation::None,
-    Activation::Relu,
-    Activation::Clip { lo: 0.0, hi: 0.5 },
-    Activation::LeakyRelu { alpha: 0.125 },
-    Activation::Sigmoid,
-    Activation::Tanh,
-    Activation::Silu,
-    Activation::Gelu,
-    Activation::HardSwish,
-];
 
 #[test]
 fn the_input_transform_matches_the_reference_on_odd_shapes() {

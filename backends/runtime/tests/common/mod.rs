@@ -247,6 +247,19 @@ fn erf(x: f64) -> f64 {
     2.0 / std::f64::consts::PI.sqrt() * (-x * x).exp() * sum
 }
 
+/// Every activation, with parameters that bite on values in [-1, 1].
+pub const ACTIVATIONS: [Activation; 9] = [
+    Activation::None,
+    Activation::Relu,
+    Activation::Clip { lo: 0.0, hi: 0.5 },
+    Activation::LeakyRelu { alpha: 0.125 },
+    Activation::Sigmoid,
+    Activation::Tanh,
+    Activation::Silu,
+    Activation::Gelu,
+    Activation::HardSwish,
+];
+
 /// The activation's formula in f64, the reference the kernels' f32 epilogues are checked against.
 pub fn activate(activation: Activation, x: f64) -> f64 {
     let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
