@@ -18,10 +18,10 @@ pub use worker::run as run_worker;
 
 use crate::{process, python};
 use std::path::{Path, PathBuf};
-use worker::{Cell, Loop};
+use worker::{Cell, Loop, Measured, Round};
 
 const USAGE: &str = "`bench` takes [--models a,b] [--threads 1,2] [--gemm-only | --models-only] [--quick] \
-                     [--iterations K] [--warmup W] [--budget SECONDS] [--json PATH]";
+                     [--iterations K] [--warmup W] [--budget SECONDS] [--rounds R] [--json PATH]";
 
 /// The engines, as the tables name them.
 pub const MSC: &str = "msc";
@@ -29,14 +29,31 @@ pub const ORT: &str = "ONNX Runtime";
 pub const TRACT: &str = "tract (1 thread)";
 pub const NUMPY: &str = "numpy (OpenBLAS)";
 
+/// Processes per cell unless `--rounds` says otherwise.
+const DEFAULT_ROUNDS: usize = 3;
+
 struct Options {
     models: Vec<String>,
     threads: Vec<usize>,
     gemm: bool,
     run_models: bool,
     quick: bool,
+    /// The timed runs and budget of one cell, over all its rounds.
     timing: Loop,
+    /// How many processes each cell is measured in, the engines taking turns.
+    rounds: usize,
     json: Option<PathBuf>,
+}
+
+impl Options {
+    /// The timing loop of one round's process: its share of the runs and of the budget.
+    fn round(&self) -> Loop {
+        Loop {
+            warmup: self.timing.warmup,
+            iterations: self.timing.iterations.div_ceil(self.rounds),
+            budget_s: self.timing.budget_s / self.rounds as f64,
+        }
+    }
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -44,6 +61,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut threads = vec![1, 2];
     let (mut gemm_only, mut models_only, mut quick) = (false, false, false);
     let (mut warmup, mut iterations, mut budget_s, mut json) = (None, None, None, None);
+    let mut rounds = DEFAULT_ROUNDS;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("`{arg}` needs a value"));
@@ -60,6 +78,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 let text = value()?;
                 budget_s = Some(text.parse::<f64>().map_err(|_| format!("`{text}` is not a number of seconds"))?);
             }
+            "--rounds" => rounds = count(value()?)?.max(1),
             "--json" => json = Some(PathBuf::from(value()?)),
             other => return Err(format!("{USAGE}, got `{other}`")),
         }
@@ -81,7 +100,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         iterations: iterations.unwrap_or(if quick { 10 } else { 30 }),
         budget_s: budget_s.unwrap_or(if quick { 3.0 } else { 15.0 }),
     };
-    Ok(Options { models, threads, gemm: !models_only, run_models: !gemm_only, quick, timing, json })
+    Ok(Options { models, threads, gemm: !models_only, run_models: !gemm_only, quick, timing, rounds, json })
 }
 
 /// One measured cell of a table.
@@ -104,7 +123,9 @@ pub enum PeerThreads {
 }
 
 /// Measures `subject` (`dir/model.onnx` and its `test_data_set_0`) on every thread count: msc
-/// (compiled once), ONNX Runtime, and `peers` (engine name, `peers.py` name, threads).
+/// (compiled once), ONNX Runtime, and `peers` (engine name, `peers.py` name, threads). At each thread
+/// count the engines take turns, one process each per round, so that a slow phase of the machine
+/// falls on all of them rather than on whichever happened to be running.
 fn measure(
     subject: &str,
     dir: &Path,
@@ -112,15 +133,6 @@ fn measure(
     venv: &python::Venv,
     peers: &[(&'static str, &str, PeerThreads)],
 ) -> Vec<Row> {
-    let mut rows = Vec::new();
-    let push = |rows: &mut Vec<Row>, threads, engine, cell: Cell, compile_ms| {
-        let shown = match &cell {
-            Ok(m) => format!("median {:.3} ms, p90 {:.3} ms over {} runs", m.median_ms, m.p90_ms, m.runs),
-            Err(e) => format!("fails: {e}"),
-        };
-        println!("    {subject} x{threads} {engine}: {shown}");
-        rows.push(Row { subject: subject.to_string(), threads, engine, cell, compile_ms });
-    };
     let inputs = worker::prepare_inputs(dir, subject);
     let artefact = process::data_dir("bench").join("ms").join(format!("{subject}.ms"));
     let compiled = inputs.clone().and_then(|inputs| {
@@ -128,21 +140,55 @@ fn measure(
             .map_err(|e| format!("cannot create the directory of {}: {e}", artefact.display()))?;
         worker::msc_compile(dir, &inputs, &artefact).map_err(|e| format!("compile: {e}"))
     });
+    let round = options.round();
+    let mut rows = Vec::new();
     for (i, &threads) in options.threads.iter().enumerate() {
-        let msc = compiled.clone().and_then(|_| worker::msc_run(&artefact, &inputs.clone()?, threads, options.timing));
-        push(&mut rows, threads, MSC, msc, compiled.clone().ok());
-        let ort =
-            inputs.clone().and_then(|inputs| worker::peer(venv, "onnxruntime", dir, &inputs, threads, options.timing));
-        push(&mut rows, threads, ORT, ort, None);
-        for (engine, peer, peer_threads) in peers {
+        // The engines at this thread count: name, threads, one round's measurement.
+        type Measure<'a> = Box<dyn Fn() -> Result<Round, String> + 'a>;
+        let mut engines: Vec<(&'static str, usize, Measure<'_>)> = vec![(
+            MSC,
+            threads,
+            Box::new(|| {
+                compiled.clone()?;
+                worker::msc_run(&artefact, &inputs.clone()?, threads, round)
+            }),
+        )];
+        for (engine, peer, peer_threads) in [(ORT, "onnxruntime", &PeerThreads::Each)]
+            .into_iter()
+            .chain(peers.iter().map(|(engine, peer, threads)| (*engine, *peer, threads)))
+        {
             let threads = match peer_threads {
                 PeerThreads::Each => threads,
                 PeerThreads::Single if i == 0 => 1,
                 PeerThreads::Single => continue,
             };
-            let cell =
-                inputs.clone().and_then(|inputs| worker::peer(venv, peer, dir, &inputs, threads, options.timing));
-            push(&mut rows, threads, engine, cell, None);
+            let inputs = &inputs;
+            engines.push((
+                engine,
+                threads,
+                Box::new(move || worker::peer(venv, peer, dir, &inputs.clone()?, threads, round)),
+            ));
+        }
+        let mut rounds: Vec<Result<Vec<Round>, String>> = engines.iter().map(|_| Ok(Vec::new())).collect();
+        for _ in 0..options.rounds {
+            for ((_, _, measure), state) in engines.iter().zip(&mut rounds) {
+                if let Ok(done) = state {
+                    match measure() {
+                        Ok(measured) => done.push(measured),
+                        Err(e) => *state = Err(e),
+                    }
+                }
+            }
+        }
+        for ((engine, threads, _), done) in engines.iter().zip(rounds) {
+            let cell = done.and_then(|done| Measured::of(&done));
+            let shown = match &cell {
+                Ok(m) => format!("median {:.3} ms, p90 {:.3} ms over {} runs", m.median_ms, m.p90_ms, m.runs),
+                Err(e) => format!("fails: {e}"),
+            };
+            println!("    {subject} x{threads} {engine}: {shown}");
+            let compile_ms = if *engine == MSC { compiled.clone().ok() } else { None };
+            rows.push(Row { subject: subject.to_string(), threads: *threads, engine, cell, compile_ms });
         }
     }
     rows
@@ -164,8 +210,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let peak = options.gemm.then(|| peak::measure(&options.threads)).flatten();
     let gemm_rows = if options.gemm { gemm::run(&options, &bench_venv) } else { Vec::new() };
     let model_rows = if options.run_models { models::run(&options, &bench_venv) } else { Vec::new() };
-    let report =
-        report::Report { environment: environment.finish(), timing: options.timing, peak, gemm_rows, model_rows };
+    let report = report::Report {
+        environment: environment.finish(),
+        timing: options.round(),
+        rounds: options.rounds,
+        peak,
+        gemm_rows,
+        model_rows,
+    };
     let out = process::data_dir("bench");
     let path = out.join("report.md");
     let markdown = report.markdown();

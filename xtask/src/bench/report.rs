@@ -56,7 +56,9 @@ fn load_average() -> String {
 
 pub struct Report {
     pub environment: Environment,
+    /// One round's timing loop.
     pub timing: Loop,
+    pub rounds: usize,
     pub peak: Option<Peak>,
     pub gemm_rows: Vec<Row>,
     pub model_rows: Vec<Row>,
@@ -72,8 +74,8 @@ impl Report {
             "- {}, {} ({} logical CPUs), load average {} before the run and {} after\n\
              - msc {} (Cranelift backend); ONNX Runtime {} (ORT_ENABLE_ALL, intra-op threads = threads, 1 inter-op \
              thread); tract {}; numpy {} with {} (OPENBLAS_CORETYPE={})\n\
-             - each measurement in its own process: {} warm-up runs, then up to {} timed runs, fewer (at least {}) \
-             when they take over {} s",
+             - each cell measured in {} rounds, the engines taking turns, each round a process of its own: {} \
+             warm-up runs, then up to {} timed runs, fewer (at least {}) when they take over {} s",
             env.date,
             env.cpu,
             env.logical_cpus,
@@ -85,6 +87,7 @@ impl Report {
             version("numpy"),
             version("blas"),
             worker::openblas_coretype(),
+            self.rounds,
             self.timing.warmup,
             self.timing.iterations,
             worker::MIN_RUNS,
@@ -238,6 +241,7 @@ impl Report {
             (
                 "timing".into(),
                 Value::Obj(vec![
+                    ("rounds".into(), Value::Num(self.rounds as f64)),
                     ("warmup".into(), Value::Num(self.timing.warmup as f64)),
                     ("iterations".into(), Value::Num(self.timing.iterations as f64)),
                     ("budget_s".into(), Value::Num(self.timing.budget_s)),

@@ -1,4 +1,4 @@
-//! One measurement, one process: every engine (msc, ONNX Runtime, tract, numpy) is timed in a fresh
+//! One round of a measurement, one process: every engine (msc, ONNX Runtime, tract, numpy) is timed in a fresh
 //! subprocess, so the process's CPU time and peak RSS (`getrusage(RUSAGE_SELF)`) are that
 //! engine's alone, and a crash fails one cell, not the run. msc runs in `cargo xtask bench-worker`
 //! (this executable again), the peers in `xtask/bench/peers.py`; both print one JSON line.
@@ -51,22 +51,52 @@ pub struct Measured {
 /// A measurement, or the first line of why it failed.
 pub type Cell = Result<Measured, String>;
 
+/// What one measuring process reported.
+pub struct Round {
+    samples_ms: Vec<f64>,
+    /// Process CPU time over all of `samples_ms`.
+    cpu_ms: f64,
+    rss_mib: f64,
+    load_ms: f64,
+    error: Option<f64>,
+}
+
+impl Round {
+    fn from_json(value: &Value) -> Result<Round, String> {
+        let samples_ms = value.nums("samples_ms")?;
+        if samples_ms.is_empty() {
+            return Err("no timed runs".into());
+        }
+        Ok(Round {
+            samples_ms,
+            cpu_ms: value.num("cpu_ms")?,
+            rss_mib: value.num("maxrss_kb")? / 1024.0,
+            load_ms: value.num("load_ms")?,
+            error: value.num("max_error").ok(),
+        })
+    }
+}
+
 impl Measured {
-    fn from_json(value: &Value) -> Result<Measured, String> {
-        let mut samples = value.nums("samples_ms")?;
+    /// One engine's rounds summarized: the timed runs of all rounds together, the CPU time over all of
+    /// them, the highest peak RSS, the median load time and the largest output error.
+    pub fn of(rounds: &[Round]) -> Cell {
+        let mut samples: Vec<f64> = rounds.iter().flat_map(|r| r.samples_ms.iter().copied()).collect();
         if samples.is_empty() {
             return Err("no timed runs".into());
         }
         samples.sort_by(f64::total_cmp);
-        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+        let at = |sorted: &[f64], q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        let mut loads: Vec<f64> = rounds.iter().map(|r| r.load_ms).collect();
+        loads.sort_by(f64::total_cmp);
         Ok(Measured {
             runs: samples.len(),
-            median_ms: at(0.5),
-            p90_ms: at(0.9),
-            cpu_ms: value.num("cpu_ms")? / samples.len() as f64,
-            rss_mib: value.num("maxrss_kb")? / 1024.0,
-            load_ms: value.num("load_ms")?,
-            error: value.num("max_error").ok(),
+            median_ms: at(&samples, 0.5),
+            p90_ms: at(&samples, 0.9),
+            cpu_ms: rounds.iter().map(|r| r.cpu_ms).sum::<f64>() / samples.len() as f64,
+            rss_mib: rounds.iter().map(|r| r.rss_mib).fold(0.0, f64::max),
+            load_ms: at(&loads, 0.5),
+            error: rounds.iter().filter_map(|r| r.error).reduce(f64::max),
         })
     }
 }
@@ -95,21 +125,28 @@ pub fn msc_compile(model_dir: &Path, inputs: &Path, out: &Path) -> Result<f64, S
 }
 
 /// Times the `.ms` artefact `artefact` on `threads` threads in its own process.
-pub fn msc_run(artefact: &Path, inputs: &Path, threads: usize, timing: Loop) -> Cell {
+pub fn msc_run(artefact: &Path, inputs: &Path, threads: usize, timing: Loop) -> Result<Round, String> {
     let mut command = self_command();
     command.args(["run".as_ref(), artefact.as_os_str(), inputs.as_os_str()]);
     command.arg(threads.to_string()).args(timing.args());
-    Measured::from_json(&json_of(command)?)
+    Round::from_json(&json_of(command)?)
 }
 
 /// Times a peer of `xtask/bench/peers.py` (`onnxruntime`, `tract`, `numpy`) in its own process.
-pub fn peer(venv: &python::Venv, engine: &str, model_dir: &Path, inputs: &Path, threads: usize, timing: Loop) -> Cell {
+pub fn peer(
+    venv: &python::Venv,
+    engine: &str,
+    model_dir: &Path,
+    inputs: &Path,
+    threads: usize,
+    timing: Loop,
+) -> Result<Round, String> {
     let mut command = peers_command(venv);
     command.args([engine.as_ref(), model_dir.as_os_str(), inputs.as_os_str()]);
     command.arg(threads.to_string()).args(timing.args());
     // numpy's BLAS: threads fixed before it starts; the kernel for the widest vectors the host has.
     command.env("OPENBLAS_NUM_THREADS", threads.to_string()).env("OPENBLAS_CORETYPE", openblas_coretype());
-    Measured::from_json(&json_of(command)?)
+    Round::from_json(&json_of(command)?)
 }
 
 /// The versions of the peers (`peers.py versions`).
