@@ -258,6 +258,21 @@ fn epilogues_of_the_engines_form_run_in_the_gemm_engines_store() {
     let src = module(&types, body, &ty(&[3, 4], "f32"));
     let inputs = [data(&[3, 5], 1, DType::F32), data(&[5, 4], 2, DType::F32)];
     assert_gemm_only(&common::check_within(&src, &inputs, TOL));
+    // Attention scores with a mask per image (`[images, 1, 1, keys]`) over `[images, heads, queries, keys]`,
+    // and one whose middle batch dim varies instead: a bias per column with batch strides.
+    let attrs = r#"{trans_b = 1, epilogue = ["div $2", "add $3"]}"#;
+    let scale = r#"    %s = "nn.constant"() {value = dense<4.0> : tensor<f32>} : () -> tensor<f32>"#;
+    for mask in [[2, 1, 1, 7], [1, 3, 1, 7]] {
+        let shapes = [[2, 3, 5, 4], [2, 3, 7, 4], mask, [2, 3, 5, 7]].map(|s| ty(&s, "f32"));
+        let body = format!(
+            "{scale}\n    %y = \"nn.fused_matmul\"(%a0, %a1, %s, %a2) {attrs} : ({}, {}, tensor<f32>, {}) -> {}",
+            shapes[0], shapes[1], shapes[2], shapes[3]
+        );
+        let src = module(&shapes[..3], &body, &shapes[3]);
+        let inputs =
+            [data(&[2, 3, 5, 4], 1, DType::F32), data(&[2, 3, 7, 4], 2, DType::F32), data(&mask, 3, DType::F32)];
+        assert_gemm_only(&common::check_within(&src, &inputs, TOL));
+    }
 }
 
 #[test]

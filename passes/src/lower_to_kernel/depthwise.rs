@@ -50,7 +50,7 @@ fn plan(l: &Lowering<'_>) -> Result<Option<(DepthwiseCall, Vec<Value>)>, String>
     let conv = window.conv2d(xs[1]);
     let mut inputs = vec![x, w];
     inputs.extend(b);
-    let shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None };
+    let shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None, column_batch: None };
     let Some(folded) = EngineEpilogue::with_bias(b.is_some()).fold(l, &shapes, &mut inputs) else {
         return Ok(None);
     };

@@ -97,24 +97,37 @@ fn matmul(l: &Lowering<'_>, trans_a: bool, trans_b: bool) -> Option<(GemmCall, I
     let batch: Vec<u64> = pad(a_batch).iter().zip(pad(b_batch)).map(|(&x, y)| if x == 1 { y } else { x }).collect();
     let mut call = product(m, n, k, a_source, b_source);
     let b_strides = broadcast_strides(b_batch, &batch);
-    if b_strides.iter().all(|&s| s == 0) && pad(a_batch) == batch && !trans_a {
-        // One B for every batch entry and A's entries contiguous: one tall product.
+    // One B for every batch entry and A's entries contiguous: one tall product, else batch levels.
+    let tall = b_strides.iter().all(|&s| s == 0) && pad(a_batch) == batch && !trans_a;
+    let vector = a_shape.len() == 1 || b_shape.len() == 1;
+    let bias_shapes = Shapes {
+        per_row: None,
+        per_column: (!vector).then(|| vec![n]),
+        column_batch: (!vector && !tall).then(|| batch.clone()),
+    };
+    let mut inputs = vec![a, b];
+    epilogue(l, &mut call, &bias_shapes, &mut inputs)?;
+    if tall {
         call.m = batch.iter().product::<u64>() * m;
     } else {
         let a_strides = broadcast_strides(a_batch, &batch);
         let c_strides = row_major(&batch);
+        // A bias per column may have a row per entry of some batch dims (an attention mask per image).
+        let bias_strides = match call.bias {
+            Bias::PerColumn => {
+                let shape = l.memref(inputs[2]).shape;
+                broadcast_strides(&shape[..shape.len().saturating_sub(2)], &batch)
+            }
+            _ => vec![0; batch.len()],
+        };
         for (d, &count) in batch.iter().enumerate() {
             if count > 1 {
                 let c = c_strides[d] as u64 * m * n;
                 let (a, b) = (a_strides[d] as u64 * m * k, b_strides[d] as u64 * k * n);
-                call.batch.push(BatchLevel { count, a, b, c, bias: 0, residual: c });
+                call.batch.push(BatchLevel { count, a, b, c, bias: bias_strides[d] as u64 * n, residual: c });
             }
         }
     }
-    let vector = a_shape.len() == 1 || b_shape.len() == 1;
-    let bias_shapes = Shapes { per_row: None, per_column: (!vector).then(|| vec![n]) };
-    let mut inputs = vec![a, b];
-    epilogue(l, &mut call, &bias_shapes, &mut inputs)?;
     Some((call, inputs))
 }
 
@@ -181,7 +194,7 @@ fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
         call.bias = Bias::PerRow;
         inputs.push(b);
     }
-    let bias_shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None };
+    let bias_shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None, column_batch: None };
     Ok(epilogue(l, &mut call, &bias_shapes, &mut inputs).map(|()| (call, inputs)))
 }
 
@@ -189,6 +202,29 @@ fn conv(l: &Lowering<'_>) -> Result<Option<(GemmCall, Inputs)>, String> {
 pub(super) struct Shapes {
     pub per_row: Option<Vec<u64>>,
     pub per_column: Option<Vec<u64>>,
+    /// C's batch dims when they are batch levels of the call: a bias per column may then also be one row
+    /// of columns per entry of some of them (`[.., 1, n]`).
+    pub column_batch: Option<Vec<u64>>,
+}
+
+impl Shapes {
+    /// Whether an epilogue operand of `shape` is a bias per column.
+    fn is_per_column(&self, shape: &[u64]) -> bool {
+        let Some(per_column) = &self.per_column else { return false };
+        if squeezed(shape) == *per_column {
+            return true;
+        }
+        let Some((batch, [1, n])) = shape.split_last_chunk::<2>() else { return false };
+        let Some(column_batch) = &self.column_batch else { return false };
+        per_column.as_slice() == [*n]
+            && batch.len() <= column_batch.len()
+            && batch.iter().rev().zip(column_batch.iter().rev()).all(|(&d, &c)| d == 1 || d == c)
+    }
+}
+
+/// `shape` without its leading 1s.
+fn squeezed(shape: &[u64]) -> Vec<u64> {
+    shape.iter().copied().skip_while(|&d| d == 1).collect()
 }
 
 /// A fused op's epilogue in the engine's form, `act(alpha · sum + bias + residual)`: what a GEMM, depthwise
@@ -241,13 +277,12 @@ impl EngineEpilogue {
                 Step::Binary { op: Binary::Add, operand, .. } if phase <= 1 => {
                     phase = 1;
                     let shape = l.memref(l.operand(operand)).shape;
-                    let squeezed: Vec<u64> = shape.iter().copied().skip_while(|&d| d == 1).collect();
                     let free_bias = self.bias == Bias::None && bias.is_none();
                     if shape == out_shape && !self.residual && residual.is_none() {
                         residual = Some(l.operand(operand));
-                    } else if free_bias && shapes.per_row.as_ref() == Some(&squeezed) {
+                    } else if free_bias && shapes.per_row.as_ref() == Some(&squeezed(&shape)) {
                         bias = Some((Bias::PerRow, l.operand(operand)));
-                    } else if free_bias && shapes.per_column.as_ref() == Some(&squeezed) {
+                    } else if free_bias && shapes.is_per_column(&shape) {
                         bias = Some((Bias::PerColumn, l.operand(operand)));
                     } else {
                         return None;
@@ -308,7 +343,7 @@ fn conv_transpose(l: &mut Lowering<'_>) -> Result<Option<Vec<Value>>, String> {
     }
     let window = Window::read_transposed(l, &xs[2..], &ws[2..], &ys[2..])?;
     let mut extra: Inputs = b.into_iter().collect();
-    let shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None };
+    let shapes = Shapes { per_row: Some(vec![ys[1], 1, 1]), per_column: None, column_batch: None };
     let Some(folded) = EngineEpilogue::with_bias(b.is_some()).fold(l, &shapes, &mut extra) else { return Ok(None) };
     // The window's pads before each axis: the output positions cut off before the first (never negative for a
     // transposed conv, whose pads only shrink the output).

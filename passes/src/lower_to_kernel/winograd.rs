@@ -114,7 +114,7 @@ fn plan(l: &Lowering<'_>, conv: &Conv) -> Option<(WinogradInputCall, WinogradOut
     let ys = l.result_type(0).shape;
     let extra_bias = l.named("b");
     let mut extra: Vec<Value> = extra_bias.into_iter().collect();
-    let shapes = Shapes { per_row: Some(vec![conv.filters, 1, 1]), per_column: None };
+    let shapes = Shapes { per_row: Some(vec![conv.filters, 1, 1]), per_column: None, column_batch: None };
     let folded = EngineEpilogue::with_bias(extra_bias.is_some()).fold(l, &shapes, &mut extra)?;
     let input = WinogradInputCall {
         images: conv.images,
