@@ -1,6 +1,7 @@
 //! msc, the library: the dialect and pass registries every tool starts from, IR-text entry
 //! points shared by the `msc` subcommands, and the model formats ([`formats`]).
 
+pub mod artefact;
 pub mod formats;
 
 pub use msc_builtin as builtin;

@@ -1,4 +1,4 @@
-//! `msc compile`, `msc run` and `msc bench` on a tiny ONNX model (`out = relu(x + w)`).
+//! `msc compile`, `msc run`, `msc bench` and `msc inspect` on a tiny ONNX model (`out = relu(x + w)`).
 
 mod common;
 
@@ -15,6 +15,25 @@ fn compile_writes_an_artefact_and_prints_a_summary() {
         assert!(text.contains(field), "no `{field}` in the summary:\n{text}");
     }
     assert!(std::fs::read(&ms).unwrap().starts_with(&msc::runtime::MAGIC));
+}
+
+#[test]
+fn inspect_summarizes_an_artefact_and_rejects_a_truncated_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = write_model(dir.path(), vec![]);
+    let ms = dir.path().join("tiny.ms");
+    stdout(&msc(&["compile", model.to_str().unwrap(), "-o", ms.to_str().unwrap(), "--input-shape", "x=2x20"]));
+    let text = stdout(&msc(&["inspect", ms.to_str().unwrap()]));
+    for expected in ["msc artefact", "x: f32 [2x20]", "weights: 80 bytes", "lowered IR: not embedded", "steps: 1"] {
+        assert!(text.contains(expected), "missing '{expected}' in:\n{text}");
+    }
+    let truncated = dir.path().join("truncated.ms");
+    let bytes = std::fs::read(&ms).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let failed = msc(&["inspect", truncated.to_str().unwrap()]);
+    assert!(!failed.status.success());
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert!(err.contains("truncated.ms") && err.contains("truncated"), "{err}");
 }
 
 #[test]
