@@ -141,3 +141,14 @@ pub fn host_tensor(t: &Tensor) -> Result<HostTensor, Error> {
         msc_nn_kernels::Data::from_le_bytes(msc_nn::interp::dtype(element), t.as_bytes()).map_err(|e| fail(e.0))?;
     HostTensor::new(t.shape().to_vec(), data).map_err(|e| fail(e.0))
 }
+
+/// A host tensor (the reference interpreter's) as a runtime tensor.
+pub fn runtime_tensor(t: &HostTensor) -> Result<Tensor, Error> {
+    let fail = |e: String| Error::Usage(format!("cannot convert a {:?} tensor: {e}", t.dtype()));
+    let element = ElementType::ALL
+        .into_iter()
+        .find(|&e| msc_nn::interp::dtype(e) == t.dtype())
+        .ok_or_else(|| fail("no IR element type".into()))?;
+    Tensor::from_bytes(crate::compile::dtype(element), t.shape(), &t.data().to_le_bytes())
+        .map_err(|e| fail(e.to_string()))
+}

@@ -31,13 +31,6 @@ fn run(ctx: &msc_ir::Context, func: msc_ir::OpId, inputs: &[msc_nn_kernels::Tens
     msc_nn::interp::run_function(ctx, func, inputs).unwrap().iter().map(|t| t.to_f64()).collect()
 }
 
-/// A runtime tensor as the reference interpreter's tensor.
-fn host_tensor(t: &msc::Tensor) -> msc_nn_kernels::Tensor {
-    let element = msc_ir::ElementType::ALL.into_iter().find(|&e| msc::compile::dtype(e) == t.dtype()).unwrap();
-    let data = msc_nn_kernels::Data::from_le_bytes(msc_nn::interp::dtype(element), t.as_bytes()).unwrap();
-    msc_nn_kernels::Tensor::new(t.shape().to_vec(), data).unwrap()
-}
-
 fn ops(ctx: &msc_ir::Context, func: msc_ir::OpId) -> usize {
     ctx.walk(func, msc_ir::WalkOrder::Pre).into_iter().filter(|&op| ctx.op(op).name() != "nn.constant").count() - 2
 }
@@ -56,7 +49,12 @@ fn the_optimizer_keeps_every_fixture_model_computing_the_same_outputs() {
         pipeline(NN_PIPELINE).run(&mut model.ctx, model.module, &mut std::io::sink()).unwrap();
         let func = model.ctx.block_ops(msc_builtin::body(&model.ctx, model.module)).next().unwrap();
         let inputs: Vec<msc_nn_kernels::Tensor> = (0..model.input_names.len())
-            .map(|i| host_tensor(&msc::npy::read_file(&dir.join(format!("input_{i}.npy"))).unwrap().remove(0).1))
+            .map(|i| {
+                msc::formats::host_tensor(
+                    &msc::npy::read_file(&dir.join(format!("input_{i}.npy"))).unwrap().remove(0).1,
+                )
+                .unwrap()
+            })
             .collect();
         let before = run(&model.ctx, func, &inputs);
         let ops_before = ops(&model.ctx, func);

@@ -403,50 +403,12 @@ impl Executable {
 
 /// A reference-kernel tensor as a runtime tensor.
 pub fn to_runtime(t: &Tensor) -> Result<msc::runtime::Tensor, Failure> {
-    let dtype = msc::runtime::DType::ALL
-        .into_iter()
-        .find(|d| d.name() == dtype_name(t.dtype()))
-        .ok_or_else(|| Failure::new(FailClass::UnsupportedType, format!("{:?}", t.dtype())))?;
-    msc::runtime::Tensor::from_bytes(dtype, t.shape(), &t.data().to_le_bytes())
-        .map_err(|e| Failure::new(FailClass::RunError, e.to_string()))
+    msc::formats::runtime_tensor(t).map_err(|e| Failure::new(FailClass::UnsupportedType, e.to_string()))
 }
 
 /// A runtime tensor as a reference-kernel tensor.
 pub fn from_runtime(t: &msc::runtime::Tensor) -> Result<Tensor, Failure> {
-    let dtype = [
-        DType::F32,
-        DType::F16,
-        DType::BF16,
-        DType::F64,
-        DType::I8,
-        DType::U8,
-        DType::I16,
-        DType::I32,
-        DType::I64,
-        DType::Bool,
-    ]
-    .into_iter()
-    .find(|&d| dtype_name(d) == t.dtype().name())
-    .ok_or_else(|| Failure::new(FailClass::UnsupportedType, t.dtype().name()))?;
-    let data =
-        msc_nn_kernels::Data::from_le_bytes(dtype, t.as_bytes()).map_err(|e| Failure::new(FailClass::RunError, e.0))?;
-    Tensor::new(t.shape().to_vec(), data).map_err(|e| Failure::new(FailClass::RunError, e.0))
-}
-
-/// The runtime's name of a kernel dtype.
-fn dtype_name(d: DType) -> &'static str {
-    match d {
-        DType::F32 => "f32",
-        DType::F16 => "f16",
-        DType::BF16 => "bf16",
-        DType::F64 => "f64",
-        DType::I8 => "i8",
-        DType::U8 => "u8",
-        DType::I16 => "i16",
-        DType::I32 => "i32",
-        DType::I64 => "i64",
-        DType::Bool => "bool",
-    }
+    msc::formats::host_tensor(t).map_err(|e| Failure::new(FailClass::UnsupportedType, e.to_string()))
 }
 
 /// Runs lowered schedule function `name` on `inputs` with the kernel-level interpreter;
