@@ -4,7 +4,7 @@
 use msc_ir::{Attribute, Context, Value};
 use msc_kernel::kernel;
 use msc_runtime::gemm::{StridedSlice, Variant, pack_a, pack_b, packed_a_len, packed_b_len};
-use msc_runtime::routine::{GemmCall, Source};
+use msc_runtime::routine::{BatchLevel, GemmCall, Source};
 
 /// The f32 data of buffer `v` when it is a whole weight (a `kernel.constant`, possibly seen through views
 /// at offset 0).
@@ -30,56 +30,80 @@ pub(crate) enum Operand {
     B,
 }
 
+impl Operand {
+    /// Where `call` reads the operand from.
+    fn source(self, call: &mut GemmCall) -> &mut Source {
+        match self {
+            Operand::A => &mut call.a,
+            Operand::B => &mut call.b,
+        }
+    }
+
+    /// The operand's stride along batch level `level`.
+    fn stride(self, level: &mut BatchLevel) -> &mut u64 {
+        match self {
+            Operand::A => &mut level.a,
+            Operand::B => &mut level.b,
+        }
+    }
+
+    /// Rows, columns and panel width of the operand of `call` for `variant`.
+    fn shape(self, call: &GemmCall, variant: Variant) -> (usize, usize, usize) {
+        let (m, n, k) = (call.m as usize, call.n as usize, call.k as usize);
+        match self {
+            Operand::A => (m, k, variant.mr()),
+            Operand::B => (k, n, variant.nr()),
+        }
+    }
+
+    /// Packs one entry of the operand into `dst` of [`Operand::packed_len`] floats.
+    fn pack(self, src: StridedSlice<'_>, (rows, cols, width): (usize, usize, usize), dst: &mut [f32]) -> Option<()> {
+        match self {
+            Operand::A => pack_a(src, rows, cols, width, dst).ok(),
+            Operand::B => pack_b(src, rows, cols, width, dst).ok(),
+        }
+    }
+
+    /// The packed length of one entry.
+    fn packed_len(self, (rows, cols, width): (usize, usize, usize)) -> usize {
+        match self {
+            Operand::A => packed_a_len(rows, cols, width),
+            Operand::B => packed_b_len(rows, cols, width),
+        }
+    }
+}
+
 /// Packs operand `which` of `call`, whose data is `data`, for `variant`, and rewrites `call` to read the
 /// packed panels. Returns `None` (and leaves `call` alone) when the operand is not a strided matrix
 /// per batch entry that packing can express: every batch level must share it (stride 0) except at most one
 /// level whose entries follow each other densely.
 pub(crate) fn pack(call: &mut GemmCall, which: Operand, data: &[f32], variant: Variant) -> Option<Vec<f32>> {
-    let (m, n, k) = (call.m as usize, call.n as usize, call.k as usize);
-    let (source, rows, cols, width) = match which {
-        Operand::A => (call.a, m, k, variant.mr()),
-        Operand::B => (call.b, k, n, variant.nr()),
-    };
-    let Source::Strided { row, col } = source else { return None };
-    let stride = |l: &msc_runtime::routine::BatchLevel| match which {
-        Operand::A => l.a,
-        Operand::B => l.b,
-    };
-    let varying: Vec<_> = call.batch.iter().filter(|l| stride(l) != 0).collect();
+    let shape @ (rows, cols, width) = which.shape(call, variant);
+    let Source::Strided { row, col } = *which.source(call) else { return None };
     let dense = (rows * cols) as u64;
-    let entries = match varying.as_slice() {
-        [] => 1,
-        [level] if stride(level) == dense && ((row, col) == (cols as u64, 1) || (row, col) == (1, rows as u64)) => {
-            level.count as usize
+    let mut varying = call.batch.iter_mut().map(|l| (l.count, *which.stride(l))).filter(|&(_, s)| s != 0);
+    let entries = match (varying.next(), varying.next()) {
+        (None, _) => 1,
+        (Some((count, stride)), None)
+            if stride == dense && ((row, col) == (cols as u64, 1) || (row, col) == (1, rows as u64)) =>
+        {
+            count as usize
         }
         _ => return None,
     };
-    let packed_len = match which {
-        Operand::A => packed_a_len(rows, cols, width),
-        Operand::B => packed_b_len(rows, cols, width),
-    };
+    let packed_len = which.packed_len(shape);
     let mut packed = vec![0f32; packed_len * entries];
     for (entry, dst) in packed.chunks_exact_mut(packed_len).enumerate() {
         let src =
             StridedSlice { data: data.get(entry * rows * cols..)?, row_stride: row as usize, col_stride: col as usize };
-        match which {
-            Operand::A => pack_a(src, rows, cols, width, dst).ok()?,
-            Operand::B => pack_b(src, rows, cols, width, dst).ok()?,
-        }
+        which.pack(src, shape, dst)?;
     }
-    let packed_source = Source::Packed { width: width as u32 };
     for level in &mut call.batch {
-        let stride = match which {
-            Operand::A => &mut level.a,
-            Operand::B => &mut level.b,
-        };
+        let stride = which.stride(level);
         if *stride != 0 {
             *stride = packed_len as u64;
         }
     }
-    match which {
-        Operand::A => call.a = packed_source,
-        Operand::B => call.b = packed_source,
-    }
+    *which.source(call) = Source::Packed { width: width as u32 };
     Some(packed)
 }
