@@ -82,6 +82,13 @@ impl M<'_, '_> {
         }
         acc
     }
+    /// `w + w z P(z)`, `P` by [`M::poly`]: an odd series in `x` when `w = x` and `z = x²`.
+    fn series(&mut self, w: Value, z: Value, coeffs: &[f64]) -> Value {
+        let p = self.poly(z, coeffs);
+        let p = self.mul(p, z);
+        let p = self.mul(p, w);
+        self.add(w, p)
+    }
     fn cmp(&mut self, cc: FloatCC, a: Value, b: Value) -> Value {
         self.fb.ins().fcmp(cc, a, b)
     }
@@ -270,6 +277,12 @@ fn log(m: &mut M<'_, '_>, x: Value) -> Value {
     let r = m.add(f, y);
     let hi = m.mulc(ef, 0.693359375);
     let r = m.add(r, hi);
+    log_special_cases(m, x, r)
+}
+
+/// `r`, a logarithm of `x` for finite positive `x`, with ln's values elsewhere: -inf at 0, NaN below 0,
+/// +inf at +inf, NaN for NaN.
+fn log_special_cases(m: &mut M<'_, '_>, x: Value, r: Value) -> Value {
     let is_zero = m.cmpc(FloatCC::Equal, x, 0.0);
     let r = m.selc(is_zero, f64::NEG_INFINITY, r);
     let is_neg = m.cmpc(FloatCC::LessThan, x, 0.0);
@@ -283,10 +296,8 @@ fn log(m: &mut M<'_, '_>, x: Value) -> Value {
 fn tanh(m: &mut M<'_, '_>, x: Value) -> Value {
     let a = m.abs(x);
     let z = m.mul(x, x);
-    let p = m.poly(z, &[-5.70498872745E-3, 2.06390887954E-2, -5.37397155531E-2, 1.33314422036E-1, -3.33332819422E-1]);
-    let p = m.mul(p, z);
-    let p = m.mul(p, x);
-    let small = m.add(p, x);
+    let small =
+        m.series(x, z, &[-5.70498872745E-3, 2.06390887954E-2, -5.37397155531E-2, 1.33314422036E-1, -3.33332819422E-1]);
     let a2 = m.add(a, a);
     let e = exp(m, a2);
     let e1 = m.addc(e, 1.0);
@@ -410,10 +421,7 @@ fn sin_cos(m: &mut M<'_, '_>, x: Value, which: Trig) -> Value {
 
 /// The asin polynomial `w + w z P(z)` (|result| ≤ π/6 on its range).
 fn asin_poly(m: &mut M<'_, '_>, z: Value, w: Value) -> Value {
-    let p = m.poly(z, &[4.2163199048E-2, 2.4181311049E-2, 4.5470025998E-2, 7.4953002686E-2, 1.6666752422E-1]);
-    let p = m.mul(p, z);
-    let p = m.mul(p, w);
-    m.add(p, w)
+    m.series(w, z, &[4.2163199048E-2, 2.4181311049E-2, 4.5470025998E-2, 7.4953002686E-2, 1.6666752422E-1])
 }
 
 /// For |x| > 0.5: `z = (1 - |x|) / 2` and `w = sqrt(z)`; else `z = x²`, `w = x`.
@@ -500,10 +508,7 @@ fn sinh_cosh(m: &mut M<'_, '_>, x: Value, sinh: bool) -> Value {
     }
     let r = m.copysign(r, x);
     let z = m.mul(x, x);
-    let p = m.poly(z, &[2.03721912945E-4, 8.33028376239E-3, 1.66667160211E-1]);
-    let p = m.mul(p, z);
-    let p = m.mul(p, x);
-    let small = m.add(p, x);
+    let small = m.series(x, z, &[2.03721912945E-4, 8.33028376239E-3, 1.66667160211E-1]);
     let is_small = m.cmpc(FloatCC::LessThan, a, 1.0);
     m.sel(is_small, small, r)
 }
@@ -522,10 +527,7 @@ fn asinh(m: &mut M<'_, '_>, x: Value) -> Value {
     let l = m.add(l, extra);
     let large = m.copysign(l, x);
     let z = m.mul(x, x);
-    let p = m.poly(z, &[2.0122003309E-2, -4.2699340972E-2, 7.4847586088E-2, -1.6666288134E-1]);
-    let p = m.mul(p, z);
-    let p = m.mul(p, x);
-    let small = m.add(p, x);
+    let small = m.series(x, z, &[2.0122003309E-2, -4.2699340972E-2, 7.4847586088E-2, -1.6666288134E-1]);
     let is_small = m.cmpc(FloatCC::LessThan, a, 0.5);
     m.sel(is_small, small, large)
 }
@@ -560,10 +562,8 @@ fn atanh(m: &mut M<'_, '_>, x: Value) -> Value {
     let l = m.mulc(l, 0.5);
     let large = m.copysign(l, x);
     let z = m.mul(x, x);
-    let p = m.poly(z, &[1.81740078349E-1, 8.24370301058E-2, 1.46691431730E-1, 1.99782164500E-1, 3.33337300303E-1]);
-    let p = m.mul(p, z);
-    let p = m.mul(p, x);
-    let small = m.add(p, x);
+    let small =
+        m.series(x, z, &[1.81740078349E-1, 8.24370301058E-2, 1.46691431730E-1, 1.99782164500E-1, 3.33337300303E-1]);
     let is_small = m.cmpc(FloatCC::LessThan, a, 0.5);
     m.sel(is_small, small, large)
 }

@@ -7,7 +7,7 @@
 //! cancellation-free identities (expm1 and log1p for sinh, tanh, asinh, acosh, atanh), and erf as
 //! the same series loop the interpreter runs. Bounds, checked in `tests/math.rs`, are stated there.
 
-use super::{M, Shift, Trig, powf};
+use super::{M, Shift, Trig, log_special_cases, powf};
 use crate::emit::fconst;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{BlockArg, InstBuilder, Value, types};
@@ -59,14 +59,19 @@ pub(super) fn function(m: &mut M<'_, '_>, name: &str, x: Value, y: Value) -> Val
     }
 }
 
-fn exp(m: &mut M<'_, '_>, x: Value) -> Value {
-    let xc = m.clamp(x, -746.0, 710.0);
-    let t = m.mulc(xc, consts::LOG2_E);
+/// `x = n ln2 + r` with `n` integral (as a float) and |r| <= ln2/2, `n ln2` subtracted in two exact parts.
+fn reduce_ln2(m: &mut M<'_, '_>, x: Value) -> (Value, Value) {
+    let t = m.mulc(x, consts::LOG2_E);
     let n = m.fb.ins().nearest(t);
     let hi = m.mulc(n, LN2_HI);
-    let r = m.sub(xc, hi);
+    let r = m.sub(x, hi);
     let lo = m.mulc(n, LN2_LO);
-    let r = m.sub(r, lo);
+    (n, m.sub(r, lo))
+}
+
+fn exp(m: &mut M<'_, '_>, x: Value) -> Value {
+    let xc = m.clamp(x, -746.0, 710.0);
+    let (n, r) = reduce_ln2(m, xc);
     let p = m.poly(r, &inverse_factorials(0, 13, 1, false));
     let ni = m.trunc_int(n);
     let n1 = m.shift(Shift::Arithmetic, ni, 1);
@@ -88,12 +93,7 @@ fn expm1_small(m: &mut M<'_, '_>, r: Value) -> Value {
 /// `e^x - 1` without cancellation: `2^n expm1(r) + (2^n - 1)` for |x| <= 40.
 fn expm1(m: &mut M<'_, '_>, x: Value) -> Value {
     let xc = m.clamp(x, -40.0, 40.0);
-    let t = m.mulc(xc, consts::LOG2_E);
-    let n = m.fb.ins().nearest(t);
-    let hi = m.mulc(n, LN2_HI);
-    let r = m.sub(xc, hi);
-    let lo = m.mulc(n, LN2_LO);
-    let r = m.sub(r, lo);
+    let (n, r) = reduce_ln2(m, xc);
     let e = expm1_small(m, r);
     let ni = m.trunc_int(n);
     let scale = m.pow2(ni);
@@ -154,14 +154,7 @@ fn log(m: &mut M<'_, '_>, x: Value) -> Value {
     let l = m.add(l, lo);
     let hi = m.mulc(ef, LN2_HI);
     let r = m.add(hi, l);
-    let is_zero = m.cmpc(FloatCC::Equal, x, 0.0);
-    let r = m.selc(is_zero, f64::NEG_INFINITY, r);
-    let is_neg = m.cmpc(FloatCC::LessThan, x, 0.0);
-    let r = m.selc(is_neg, f64::NAN, r);
-    let is_inf = m.cmpc(FloatCC::Equal, x, f64::INFINITY);
-    let r = m.selc(is_inf, f64::INFINITY, r);
-    let is_nan = m.cmp(FloatCC::Unordered, x, x);
-    m.sel(is_nan, x, r)
+    log_special_cases(m, x, r)
 }
 
 fn log1p(m: &mut M<'_, '_>, x: Value) -> Value {
@@ -329,10 +322,7 @@ fn atan_abs(m: &mut M<'_, '_>, a: Value) -> Value {
     let base = m.selc(mid, consts::FRAC_PI_6, zero);
     let z = m.mul(t, t);
     let coeffs: Vec<f64> = (1..=18).rev().map(|k| if k % 2 == 1 { -1.0 } else { 1.0 } / f64::from(2 * k + 1)).collect();
-    let p = m.poly(z, &coeffs);
-    let p = m.mul(p, z);
-    let p = m.mul(p, t);
-    let series = m.add(t, p);
+    let series = m.series(t, z, &coeffs);
     let y = m.add(base, series);
     let flipped = m.rsubc(consts::FRAC_PI_2, y);
     m.sel(big, flipped, y)
