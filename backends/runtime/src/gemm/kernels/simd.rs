@@ -116,6 +116,10 @@ pub(crate) unsafe fn block<V: F32Vector, const MR: usize, const NV: usize>(block
     unsafe { for_each_tile(block, MR, NV * V::LANES, &RegisterTile::<V, MR, NV>(std::marker::PhantomData)) }
 }
 
+/// The rows of the narrower tile for M's last rows: every register tile has more rows and at least two
+/// vectors a row, so this one still has the 8 independent FMA chains two FMA pipes of latency 4 need.
+const EDGE_ROWS: usize = 4;
+
 /// The [`TileKernel`] of the `MR x (NV * LANES)` microkernel.
 struct RegisterTile<V, const MR: usize, const NV: usize>(std::marker::PhantomData<V>);
 
@@ -131,6 +135,10 @@ impl<V: F32Vector, const MR: usize, const NV: usize> TileKernel for RegisterTile
             } else if out.cols <= V::LANES {
                 // N's last columns within one vector (7x7 images: N = 49 ends in one column).
                 microkernel::<V, MR, NV, MR, 1>(kc, a, b, b_step, out)
+            } else if out.rows <= EDGE_ROWS {
+                // M's last rows (M = 32 ends in 2 of 6): as fast per K step as any tile whose FMA chains
+                // cover the FMA latency, with a third fewer FMAs than the full tile.
+                microkernel::<V, MR, NV, EDGE_ROWS, NV>(kc, a, b, b_step, out)
             } else {
                 microkernel::<V, MR, NV, MR, NV>(kc, a, b, b_step, out)
             }
