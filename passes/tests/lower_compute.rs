@@ -250,8 +250,17 @@ fn norms() {
     unary_case("nn.batch_norm", "", &[&[2, 3, 2, 2], &[3], &[3], &[3], &[3]], &[2, 3, 2, 2]);
     unary_case("nn.instance_norm", "", &[&[2, 3, 5], &[3], &[3]], &[2, 3, 5]);
     unary_case("nn.group_norm", "{num_groups = 2}", &[&[2, 4, 3], &[4], &[4]], &[2, 4, 3]);
-    unary_case("nn.layer_norm", "{axis = -2}", &[&[2, 3, 4], &[3, 4], &[4]], &[2, 3, 4]);
-    unary_case("nn.layer_norm", "", &[&[2, 3, 4], &[4]], &[2, 3, 4]);
+    // Scale and bias of one row each: one kernel over the rows; a bias broadcast within the row: three passes.
+    for (attrs, shapes) in [
+        ("", &[&[2, 3, 4][..], &[4]][..]),
+        ("{axis = 1, epsilon = 1.0e-2}", &[&[3, 2, 5], &[2, 5], &[2, 5]]),
+        ("{axis = 0}", &[&[2, 3], &[2, 3]]),
+    ] {
+        let lowered = unary_case("nn.layer_norm", attrs, shapes, shapes[0]);
+        assert_eq!(lowered.matches("\"kernel.launch\"").count(), 1, "{attrs}: {lowered}");
+    }
+    let lowered = unary_case("nn.layer_norm", "{axis = -2}", &[&[2, 3, 4], &[3, 4], &[4]], &[2, 3, 4]);
+    assert_eq!(lowered.matches("\"kernel.launch\"").count(), 3, "{lowered}");
     unary_case("nn.mean_variance_normalization", "", &[&[2, 3, 2, 2]], &[2, 3, 2, 2]);
     unary_case("nn.lrn", "{size = 3}", &[&[2, 5, 2, 2]], &[2, 5, 2, 2]);
 }

@@ -363,11 +363,19 @@ fn layer_norm(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let (shape, e, axis) = along_axis(l)?;
     let epsilon = l.op().float("epsilon")?;
     let acc = acc_type(e);
+    let len: u64 = shape[axis..].iter().product();
+    let mut affine = vec![l.operand(1)];
+    affine.extend(l.named("b"));
+    let per_row = |l: &Lowering<'_>, p: Value| {
+        let ps = l.memref(p).shape;
+        ps.len() <= shape.len() - axis && ps.iter().product::<u64>() == len
+    };
+    if len > 0 && affine.iter().all(|&p| per_row(l, p)) {
+        return Ok(vec![layer_norm_rows(l, &shape, len, epsilon, &affine)]);
+    }
     let mask: Vec<bool> = (0..shape.len()).map(|d| d >= axis).collect();
     let (_, x) = flat_operand(l, 0);
     let stats = moments(l, (x, &shape, &mask), acc, &root_plus(epsilon, acc));
-    let mut affine = vec![l.operand(1)];
-    affine.extend(l.named("b"));
     let mut strides = vec![row_major(&shape), kept_strides(&shape, &mask)];
     for &p in &affine {
         strides.push(broadcast_strides(&l.memref(p).shape, &shape));
@@ -377,6 +385,69 @@ fn layer_norm(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     let y = flat(l, out);
     standardize(l, "layer_norm", &Nest::new(&shape, strides), (x, y), stats, &affine);
     Ok(vec![out])
+}
+
+/// `layer_norm` whose scale and bias each hold one row (`len` values, the normalized axes): one kernel over
+/// the rows, each standardized while it is in cache (mean, variance, then `(x - mean) * (1 / sqrt(var +
+/// epsilon)) * scale + b`, as [`moments`] and [`standardize`] compute them), instead of three passes over
+/// the whole tensor.
+fn layer_norm_rows(l: &mut Lowering<'_>, shape: &[u64], len: u64, epsilon: f64, affine: &[Value]) -> Value {
+    let e = l.memref(l.operand(0)).element;
+    let acc = acc_type(e);
+    let out = l.result(0);
+    let rows = shape.iter().product::<u64>() / len;
+    if rows == 0 {
+        return out;
+    }
+    let (_, x) = flat_operand(l, 0);
+    let y = flat(l, out);
+    let mut buffers = vec![x, y];
+    buffers.extend(affine.iter().map(|&p| flat(l, p)));
+    let tiles = Rows::new(rows, 4 * len);
+    l.launch("layer_norm", &buffers, tiles.tiles(), |kb, kf| {
+        let (xb, yb) = (kf.buffers[0], kf.buffers[1]);
+        let affine = kf.buffers[2..].to_vec();
+        tiles.for_each(kb, kf, |kb, r| {
+            let base = kb.mul_const(r, len as i64);
+            let (lo, hi) = (kb.index(0), kb.index(len as i64));
+            let count = kb.constant(len as f64, acc);
+            let zero = kb.constant(0.0, acc);
+            let sum = kb.for_carry(lo, hi, &[zero], |kb, j, s| {
+                let i = kb.add_index(base, j);
+                let v = load_as(kb, xb, i, acc);
+                vec![kb.add(s[0], v)]
+            })[0];
+            let mean = kb.div(sum, count);
+            let squares = kb.for_carry(lo, hi, &[zero], |kb, j, s| {
+                let i = kb.add_index(base, j);
+                let v = load_as(kb, xb, i, acc);
+                let d = kb.sub(v, mean);
+                let dd = kb.mul(d, d);
+                vec![kb.add(s[0], dd)]
+            })[0];
+            let variance = kb.div(squares, count);
+            let root = root_plus(epsilon, acc)(kb, variance);
+            let one = kb.constant(1.0, acc);
+            let inverse = kb.div(one, root);
+            kb.for_range(lo, hi, |kb, j| {
+                let i = kb.add_index(base, j);
+                let v = load_as(kb, xb, i, acc);
+                let t = kb.sub(v, mean);
+                let mut r = kb.mul(t, inverse);
+                if let Some(&scale) = affine.first() {
+                    let s = load_as(kb, scale, j, acc);
+                    r = kb.mul(r, s);
+                }
+                if let Some(&bias) = affine.get(1) {
+                    let b = load_as(kb, bias, j, acc);
+                    r = kb.add(r, b);
+                }
+                let r = kb.cast(r, e);
+                kb.store(r, yb, &[i]);
+            });
+        });
+    });
+    out
 }
 
 /// `mean_variance_normalization`: `(x - mean) / (sqrt(var) + 1e-9)` over `axes`.
