@@ -183,9 +183,10 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ),
     (
         "absorb-transpose-into-matmul",
-        "%a: tensor<2x4x3xf32>, %b: tensor<2x4x5xf32>",
+        "%a: tensor<2x4x3xf32>, %k: tensor<5x2x4xf32>",
         r#"    %t = "nn.transpose"(%a) {perm = [0, 2, 1]} : (tensor<2x4x3xf32>) -> tensor<2x3x4xf32> loc("transpose")
-    %r = "nn.matmul"(%t, %b) : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32> loc("matmul")"#,
+    %kt = "nn.transpose"(%k) {perm = [1, 2, 0]} : (tensor<5x2x4xf32>) -> tensor<2x4x5xf32> loc("k_transpose")
+    %r = "nn.matmul"(%t, %kt) : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32> loc("matmul")"#,
         "%r",
         "tensor<2x3x5xf32>",
     ),

@@ -121,6 +121,10 @@ enum KernelClass {
 fn classify(sig: &OpSig) -> KernelClass {
     match sig.name() {
         "nn.reshape" | "nn.squeeze" | "nn.unsqueeze" | "nn.flatten" | "nn.identity" => KernelClass::View,
+        // A transpose that keeps the last axis in place copies whole rows, at the bandwidth of any copy.
+        "nn.transpose" if sig.ints("perm").is_some_and(|p| p.last().is_some_and(|&l| l + 1 == p.len() as i64)) => {
+            KernelClass::Movement
+        }
         "nn.transpose" => KernelClass::Transpose,
         "nn.matmul" | "nn.gemm" | "nn.fused_matmul" | "nn.einsum" => KernelClass::Gemm,
         "nn.attention" => KernelClass::Attention,

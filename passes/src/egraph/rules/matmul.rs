@@ -1,5 +1,6 @@
 //! MatMul/Gemm rules: gemm as `nn.fused_matmul` (its transposes as attributes, α and βc in the
-//! epilogue), transposes of an operand's last two dims absorbed into `trans_a`/`trans_b`, and bias
+//! epilogue), transposes of an operand's last two dims absorbed into `trans_a`/`trans_b` (also out of a
+//! transpose that moves the last axis to the second-to-last place), and bias
 //! adds, scalar scales and activations after a matmul fused into its epilogue.
 
 use super::elementwise::{STEP_OPS, append_step};
@@ -43,25 +44,28 @@ pub static GEMM_TO_FUSED_MATMUL: Rule = Rule {
 };
 
 // matmul(transpose(a, swap last two), b) ==> fused_matmul(a, b; trans_a = 1)   (likewise for b)
+// matmul(transpose(a, p), b) ==> fused_matmul(transpose(a, p with its last two swapped), b; trans_a = 1)
+//   when p moves a's last axis to the second-to-last place: the transpose left keeps rows contiguous (an
+//   attention's Kᵀ, `[0, 2, 3, 1]`, becomes the head split `[0, 2, 1, 3]`, a copy of whole rows)
 pub static ABSORB_TRANSPOSE_INTO_MATMUL: Rule = Rule {
     name: "absorb-transpose-into-matmul",
     roots: &["nn.matmul", "nn.fused_matmul"],
-    creates: &["nn.fused_matmul"],
+    creates: &["nn.fused_matmul", "nn.transpose"],
     apply: |rw, _, op| {
         let fused = as_fused_matmul(rw, op)?;
         for (i, flag) in [(0, "trans_a"), (1, "trans_b")] {
             for t in rw.ops(op.args[i], "nn.transpose") {
-                let Some(perm) = super::shape::perm(rw, &t) else { continue };
+                let Some(mut perm) = super::shape::perm(rw, &t) else { continue };
                 let n = perm.len();
-                let swaps_last_two = n >= 2
-                    && perm[..n - 2].iter().enumerate().all(|(d, &p)| p == d as i64)
-                    && perm[n - 2..] == [n as i64 - 1, n as i64 - 2];
-                if !swaps_last_two {
+                if n < 2 || perm[n - 2] != n as i64 - 1 {
                     continue;
                 }
+                perm.swap(n - 2, n - 1);
+                let identity = perm.iter().enumerate().all(|(d, &p)| p == d as i64);
+                let operand = if identity { t.args[0] } else { rw.transpose(t.args[0], &perm)? };
                 let toggled = 1 - fused.sig.int(flag)?;
                 let mut args = fused.args.clone();
-                args[i] = t.args[0];
+                args[i] = operand;
                 return rw.add(fused.sig.with(&[(flag, Some(Attribute::Int(toggled)))]), &args);
             }
         }
