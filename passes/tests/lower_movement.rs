@@ -376,6 +376,17 @@ fn resize_by_integer_factors_batches_channels_and_single_cells() {
 }
 
 #[test]
+fn resize_linear_keeps_infinities_at_single_taps() {
+    // Asymmetric 2x: every other output is one tap of weight 1 (which the routine's tables count twice at
+    // half weight, not once with a zero-weight partner: 0 · inf would be NaN), the others average an infinity.
+    let x = Tensor::from_f64(DType::F32, vec![1, 1, 2, 3], &[1.0, f64::INFINITY, 2.0, -3.0, 4.0, 5.0]).unwrap();
+    let attrs = "coordinate_transformation_mode = \"asymmetric\", mode = \"linear\", ";
+    let src = resize("tensor<1x1x2x3xf32>", "[1.0, 1.0, 2.0, 2.0]", false, attrs, "tensor<1x1x4x6xf32>");
+    let text = check_within(&src, &[x], 1e-6);
+    assert!(text.contains("\"kernel.resize\""), "{text}");
+}
+
+#[test]
 fn resize_with_roi_axes_and_aspect_ratio() {
     // tf_crop_and_resize with a roi reaching past the input: extrapolated cells, linear and nearest.
     for mode in ["linear", "nearest", "cubic"] {
