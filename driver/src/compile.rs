@@ -404,7 +404,7 @@ fn assemble_plan(
 /// The routine of a `kernel` op that calls one of the runtime's routines besides the GEMM (whose constant
 /// operands are packed first), if it is one.
 fn runtime_routine(op: msc_ir::OpRef<'_>) -> Result<Option<Routine>, Error> {
-    use msc_kernel::{col2im, depthwise, winograd};
+    use msc_kernel::{col2im, depthwise, resize, winograd};
     let name = op.name();
     Ok(Some(if name == depthwise::DEPTHWISE_CONV.name {
         Routine::Depthwise(Box::new(depthwise::call_of(op).map_err(bad)?))
@@ -414,6 +414,8 @@ fn runtime_routine(op: msc_ir::OpRef<'_>) -> Result<Option<Routine>, Error> {
         Routine::WinogradOutput(Box::new(winograd::output_call_of(op).map_err(bad)?))
     } else if name == col2im::COL2IM.name {
         Routine::Col2im(Box::new(col2im::call_of(op).map_err(bad)?))
+    } else if name == resize::RESIZE.name {
+        Routine::Resize(Box::new(resize::call_of(op).map_err(bad)?))
     } else {
         return Ok(None);
     }))

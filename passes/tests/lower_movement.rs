@@ -1,6 +1,7 @@
 //! `lower-to-kernel` of the data movement, indexing and resize ops: each case is lowered, verified,
 //! and run by the kernel interpreter, which must agree with the reference interpreter (exactly,
-//! except resize's interpolating modes, which compute in f32 where the reference uses f64).
+//! except resize's interpolating modes, which compute in f32 where the reference uses f64). Each case runs
+//! both with the runtime's routines (`kernel.resize`, the IR returned) and with loops only.
 
 mod common;
 
@@ -311,13 +312,14 @@ fn resize(input: &str, values: &str, sizes: bool, attrs: &str, output: &str) -> 
 }
 
 #[test]
-fn resize_nearest_is_a_gather() {
+fn resize_nearest_is_a_gather_or_the_routine() {
     for nearest in ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"] {
         for transform in ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"] {
             let attrs = format!("coordinate_transformation_mode = \"{transform}\", nearest_mode = \"{nearest}\", ");
             let src = resize("tensor<1x2x3x4xf32>", "[1.0, 1.0, 1.5, 0.75]", false, &attrs, "tensor<1x2x4x3xf32>");
             let text = check(&src, &[ramp(&[1, 2, 3, 4])]);
-            assert!(text.contains("resize_nearest"), "{text}");
+            // With the runtime's routines, its call; the loops (checked too) gather.
+            assert!(text.contains("\"kernel.resize\"") && !text.contains("row_weights"), "{text}");
         }
     }
 }
@@ -334,23 +336,32 @@ fn resize_linear_and_cubic() {
         for transform in ["half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric"] {
             let attrs = format!("{extra}coordinate_transformation_mode = \"{transform}\", mode = \"{mode}\", ");
             let src = resize("tensor<1x2x5x4xf32>", "[1, 2, 3, 7]", true, &attrs, "tensor<1x2x3x7xf32>");
-            check_within(&src, &[ramp(&[1, 2, 5, 4])], 1e-5);
+            let text = check_within(&src, &[ramp(&[1, 2, 5, 4])], 1e-5);
+            // The routine takes two taps per axis: linear without antialiasing (which widens the downsampled
+            // rows' filter), not cubic.
+            let routine = mode == "linear" && extra.is_empty();
+            assert_eq!(text.contains("\"kernel.resize\""), routine, "{text}");
         }
     }
     let src =
         resize("tensor<1x1x4x4xf64>", "[1.0, 1.0, 2.0, 0.5]", false, "mode = \"linear\", ", "tensor<1x1x8x2xf64>");
     let x = Tensor::from_f64(DType::F64, vec![1, 1, 4, 4], &(0..16).map(|i| i as f64 * 0.3).collect::<Vec<_>>());
-    check_within(&src, &[x.unwrap()], 1e-12);
+    let text = check_within(&src, &[x.unwrap()], 1e-12);
+    assert!(!text.contains("\"kernel.resize\""), "f64 keeps the loops: {text}");
 }
 
 #[test]
 fn resize_by_integer_factors_batches_channels_and_single_cells() {
-    // 2x and 3x on odd widths with batch 2 and 3 channels, and 1x1 planes: nearest, and linear (the
-    // innermost axis's pass loops over output positions through i32 position tables).
+    // 2x and 3x on odd widths with batch 2 and 3 channels, and 1x1 planes: nearest, and linear (the loops'
+    // innermost axis pass runs over output positions through i32 position tables), the routine for the last
+    // two axes (a width of 17 has a partial block of 8 after two whole ones), the loops for a resized channel
+    // axis.
     for (input, scales, output) in [
         ("tensor<2x3x5x7xf32>", "[1.0, 1.0, 2.0, 2.0]", "tensor<2x3x10x14xf32>"),
         ("tensor<2x1x3x5xf32>", "[1.0, 1.0, 3.0, 3.0]", "tensor<2x1x9x15xf32>"),
         ("tensor<1x3x1x1xf32>", "[1.0, 1.0, 2.0, 2.0]", "tensor<1x3x2x2xf32>"),
+        ("tensor<2x2x3x17xf32>", "[1.0, 1.0, 0.5, 2.0]", "tensor<2x2x1x34xf32>"),
+        ("tensor<1x2x3x4xf32>", "[1.0, 2.0, 1.0, 2.0]", "tensor<1x4x3x8xf32>"),
     ] {
         let shape: Vec<usize> = input[7..input.len() - 5].split('x').map(|d| d.parse().unwrap()).collect();
         for transform in ["half_pixel", "asymmetric", "align_corners"] {
@@ -358,10 +369,21 @@ fn resize_by_integer_factors_batches_channels_and_single_cells() {
             check(&resize(input, scales, false, &attrs, output), &[bumpy(&shape)]);
             let linear = format!("{attrs}mode = \"linear\", ");
             let lowered = check_within(&resize(input, scales, false, &linear, output), &[bumpy(&shape)], 1e-5);
-            // (From a single input cell, some transforms make every output a copy: the nearest gather.)
-            assert!(shape[3] == 1 || lowered.contains("xi32>"), "{lowered}");
+            let channels_resized = scales.starts_with("[1.0, 2.0");
+            assert_eq!(lowered.contains("\"kernel.resize\""), !channels_resized, "{lowered}");
         }
     }
+}
+
+#[test]
+fn resize_linear_keeps_infinities_at_single_taps() {
+    // Asymmetric 2x: every other output is one tap of weight 1 (which the routine's tables count twice at
+    // half weight, not once with a zero-weight partner: 0 · inf would be NaN), the others average an infinity.
+    let x = Tensor::from_f64(DType::F32, vec![1, 1, 2, 3], &[1.0, f64::INFINITY, 2.0, -3.0, 4.0, 5.0]).unwrap();
+    let attrs = "coordinate_transformation_mode = \"asymmetric\", mode = \"linear\", ";
+    let src = resize("tensor<1x1x2x3xf32>", "[1.0, 1.0, 2.0, 2.0]", false, attrs, "tensor<1x1x4x6xf32>");
+    let text = check_within(&src, &[x], 1e-6);
+    assert!(text.contains("\"kernel.resize\""), "{text}");
 }
 
 #[test]

@@ -134,7 +134,8 @@ fn kernel_index(step: &Step) -> Result<u32, Error> {
         | Routine::Depthwise(_)
         | Routine::WinogradInput(_)
         | Routine::WinogradOutput(_)
-        | Routine::Col2im(_) => Err(Error::Plan(format!(
+        | Routine::Col2im(_)
+        | Routine::Resize(_) => Err(Error::Plan(format!(
             "step {} calls a runtime routine, which a standalone object cannot; compile with standalone code \
                  (`CompileOptions::standalone_code`, set by `msc compile --emit-object`)",
             step.name

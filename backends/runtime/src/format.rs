@@ -867,7 +867,8 @@ pub(crate) fn check_structure(
             | Routine::Depthwise(_)
             | Routine::WinogradInput(_)
             | Routine::WinogradOutput(_)
-            | Routine::Col2im(_) => {
+            | Routine::Col2im(_)
+            | Routine::Resize(_) => {
                 let lens: Vec<u64> = step.args.iter().map(|a| a.len).collect();
                 let (routine, checked) = match &step.routine {
                     Routine::Gemm(call) => ("GEMM", call.check(&lens)),
@@ -875,6 +876,7 @@ pub(crate) fn check_structure(
                     Routine::WinogradInput(call) => ("Winograd input", call.check(&lens)),
                     Routine::WinogradOutput(call) => ("Winograd output", call.check(&lens)),
                     Routine::Col2im(call) => ("col2im", call.check(&lens)),
+                    Routine::Resize(call) => ("resize", call.check(&lens)),
                     Routine::Kernel(_) => unreachable!("matched above"),
                 };
                 let reason = if step.tiles != 0 {

@@ -11,6 +11,8 @@
 //! - [`depthwise`](mod@depthwise): the depthwise 2-D convolution (AVX2 or portable kernels, the same epilogue).
 //! - [`col2im`](mod@col2im): a transposed convolution's col2im after its GEMM (AVX2 or portable code, the same
 //!   epilogue).
+//! - [`resize`](mod@resize): 2-D nearest and linear resizing through the compiler's per-axis tap tables (AVX2 or
+//!   portable code).
 //! - [`winograd`](mod@winograd): the Winograd F(4x4, 3x3) input and output transforms around a batched GEMM
 //!   (AVX2 or portable kernels, the GEMM epilogue on the output), and the transform matrices.
 //!
@@ -39,6 +41,7 @@ pub mod gemm;
 mod host;
 mod load;
 mod pool;
+pub mod resize;
 pub mod routine;
 mod session;
 mod tensor;
@@ -51,6 +54,6 @@ pub use format::{
 };
 pub use host::host_triple;
 pub use load::{Model, StepInfo, Trust};
-pub use routine::{Col2imCall, DepthwiseCall, GemmCall, Routine, WinogradInputCall, WinogradOutputCall};
+pub use routine::{Col2imCall, DepthwiseCall, GemmCall, ResizeCall, Routine, WinogradInputCall, WinogradOutputCall};
 pub use session::{Outputs, Session, StepTiming};
 pub use tensor::{Element, Tensor};

@@ -180,6 +180,7 @@ impl Model {
                 Routine::WinogradInput(_) => "winograd input (runtime)",
                 Routine::WinogradOutput(_) => "winograd output (runtime)",
                 Routine::Col2im(_) => "col2im (runtime)",
+                Routine::Resize(_) => "resize (runtime)",
             },
             tiles: step.tiles,
         })

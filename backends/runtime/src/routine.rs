@@ -1,6 +1,7 @@
 //! What a plan step runs: a compiled kernel, or a routine built into the runtime (the fp32 GEMM engine,
 //! described by a [`GemmCall`], the depthwise convolution, by a [`DepthwiseCall`], a Winograd transform, by a
-//! [`WinogradInputCall`] or [`WinogradOutputCall`], or a transposed convolution's col2im, by a [`Col2imCall`]). This file holds the descriptors, their encoding in the plan section,
+//! [`WinogradInputCall`] or [`WinogradOutputCall`], a transposed convolution's col2im, by a [`Col2imCall`], or a
+//! 2-D resize, by a [`ResizeCall`]). This file holds the descriptors, their encoding in the plan section,
 //! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
 //! call to the engine once per session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]).
 
@@ -13,6 +14,7 @@ use crate::error::LoadErrorKind;
 use crate::format::{Reader, Writer};
 pub use crate::gemm::Activation;
 use crate::gemm::{self, Gemm, GemmError, OperandA, OperandB, Problem, Variant};
+pub use crate::resize::ResizeCall;
 pub use crate::winograd::{WinogradInputCall, WinogradOutputCall};
 
 /// What a step runs.
@@ -35,6 +37,8 @@ pub enum Routine {
     /// The runtime's col2im of a transposed convolution. The step's arguments are `col, y`, then the bias and
     /// the residual if the call has them; `tiles` is 0.
     Col2im(Box<Col2imCall>),
+    /// The runtime's 2-D resize. The step's arguments are `x, y`; `tiles` is 0.
+    Resize(Box<ResizeCall>),
 }
 
 /// `C = act(alpha·A·B + bias + residual)` for an `m x n` C, repeated over the batch levels.
@@ -309,7 +313,8 @@ impl FromStr for Source {
 
 impl Routine {
     /// Writes the routine: tag 0 and the kernel index, tag 1 and the GEMM call, tag 2 and the depthwise call,
-    /// tag 3 and the Winograd input call, tag 4 and the Winograd output call, or tag 5 and the col2im call.
+    /// tag 3 and the Winograd input call, tag 4 and the Winograd output call, tag 5 and the col2im call, or tag 6 and
+    /// the resize call.
     pub(crate) fn encode(&self, w: &mut Writer) {
         match self {
             Routine::Kernel(index) => {
@@ -336,6 +341,10 @@ impl Routine {
                 w.u8(5);
                 call.encode(w);
             }
+            Routine::Resize(call) => {
+                w.u8(6);
+                call.encode(w);
+            }
         }
     }
 
@@ -347,6 +356,7 @@ impl Routine {
             3 => Ok(Routine::WinogradInput(Box::new(WinogradInputCall::decode(r)?))),
             4 => Ok(Routine::WinogradOutput(Box::new(WinogradOutputCall::decode(r)?))),
             5 => Ok(Routine::Col2im(Box::new(Col2imCall::decode(r)?))),
+            6 => Ok(Routine::Resize(Box::new(ResizeCall::decode(r)?))),
             tag => Err(r.error(format!("unknown step routine {tag}"))),
         }
     }

@@ -11,6 +11,7 @@ use crate::error::RunError;
 use crate::format::{Base, TensorInfo};
 use crate::load::Model;
 use crate::pool::Pool;
+use crate::resize::BoundResize;
 use crate::routine::{BoundGemm, GemmPlan, Routine};
 use crate::tensor::Tensor;
 use crate::winograd::BoundWinograd;
@@ -114,7 +115,8 @@ impl Session {
                 | Routine::Depthwise(_)
                 | Routine::WinogradInput(_)
                 | Routine::WinogradOutput(_)
-                | Routine::Col2im(_) => Ok(None),
+                | Routine::Col2im(_)
+                | Routine::Resize(_) => Ok(None),
                 Routine::Gemm(call) => GemmPlan::new(call).map(Some).map_err(|source| RunError::Gemm {
                     step,
                     name: s.name.clone(),
@@ -325,6 +327,15 @@ impl Session {
                         let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
                         // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
                         unsafe { col2im.run_tiles(begin as u64, end as u64) };
+                    });
+                }
+                Routine::Resize(call) => {
+                    let resize = BoundResize::new(call, self.depthwise_isa, &args);
+                    let (tiles, chunks) = (resize.tiles(), chunks_of(resize.tiles()));
+                    self.pool.run(chunks as usize, &|chunk| {
+                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
+                        unsafe { resize.run_tiles(begin as u64, end as u64) };
                     });
                 }
             }

@@ -4,7 +4,7 @@
 //! so it favours plainness and checks every access: an out-of-bounds load or store is an error
 //! naming the op, not undefined behaviour.
 
-use crate::{arith, col2im, depthwise, gemm, kernel, memref, scf, winograd};
+use crate::{arith, col2im, depthwise, gemm, kernel, memref, resize, scf, winograd};
 use msc_ir::{Attribute, BlockId, Context, ElementType, MemRefType, OpId, OpRef, Type, Value};
 use std::collections::HashMap;
 
@@ -117,6 +117,9 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
         } else if name == col2im::COL2IM.name {
             run_routine(op, &env, buffers, 1, |operands| col2im::evaluate(&col2im::call_of(op)?, operands))
                 .map_err(|e| format!("in kernel.col2im ({}): {e}", op.loc()))?;
+        } else if name == resize::RESIZE.name {
+            run_routine(op, &env, buffers, 1, |operands| resize::evaluate(&resize::call_of(op)?, operands))
+                .map_err(|e| format!("in kernel.resize ({}): {e}", op.loc()))?;
         } else if name == msc_builtin::RETURN.name {
             break;
         } else {
@@ -126,7 +129,8 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
     Ok(())
 }
 
-/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_*`, `kernel.col2im`) through its `evaluate`
+/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_*`, `kernel.col2im`,
+/// `kernel.resize`) through its `evaluate`
 /// on copies of its operands' f32 elements, then writes its output (operand `output`) back.
 fn run_routine(
     op: OpRef<'_>,

@@ -7,7 +7,8 @@
 //! - [`kernel`]: the program around kernels: weights, views and launches; [`gemm`]: `kernel.gemm`, a call
 //!   of the runtime's GEMM engine; [`depthwise`]: `kernel.depthwise_conv`, of its depthwise convolution;
 //!   [`winograd`]: `kernel.winograd_input` and `kernel.winograd_output`, of its Winograd transforms;
-//!   [`col2im`]: `kernel.col2im`, of a transposed convolution's col2im.
+//!   [`col2im`]: `kernel.col2im`, of a transposed convolution's col2im; [`resize`]: `kernel.resize`, of its 2-D
+//!   resize.
 //!
 //! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
 //! lowering and the code generators are checked against.
@@ -21,6 +22,7 @@ pub mod interp;
 pub mod kernel;
 pub mod math;
 pub mod memref;
+pub mod resize;
 mod routine;
 pub mod scf;
 pub mod winograd;
@@ -44,6 +46,7 @@ pub fn register(registry: &mut Registry) -> Result<(), String> {
                 .chain(depthwise::ops())
                 .chain(winograd::ops())
                 .chain(col2im::ops())
+                .chain(resize::ops())
                 .collect()
         }),
     ];

@@ -61,8 +61,8 @@ pub const INFO: PassInfo = PassInfo {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GemmLowering {
     /// `kernel.gemm` calls of the runtime's GEMM engine, `kernel.depthwise_conv` calls of its depthwise
-    /// routine and `kernel.winograd_*` calls of its Winograd transforms (pass option `gemm=engine`, the
-    /// default).
+    /// routine, `kernel.winograd_*` calls of its Winograd transforms and `kernel.resize` calls of its resize
+    /// (pass option `gemm=engine`, the default).
     #[default]
     Engine,
     /// Plain loops, for code that must run without the runtime, e.g. linked objects (`gemm=loops`).
@@ -430,6 +430,7 @@ fn lower_function(ctx: &mut Context, module: OpId, f: OpId, options: LowerOption
                 depthwise::lower(&mut l)
                     .or_else(|| winograd::lower(&mut l, options.conv))
                     .or_else(|| gemm::lower(&mut l))
+                    .or_else(|| resize::lower_routine(&mut l))
             })
             .flatten();
         let produced = engine.unwrap_or_else(|| lower(&mut l)).map_err(|e| vec![Diagnostic::at(ctx, op, e)])?;

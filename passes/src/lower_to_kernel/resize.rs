@@ -9,10 +9,13 @@
 //! (tap-major tables, i32 positions), so the stores are unit stride either way.
 
 use super::movement::{Affine, Gathered, Movement, Offset, for_rows, index_table, narrow_index_table, row_major};
+use super::reduce::flat;
 use super::{CHUNK, LowerFn, Lowering};
 use msc_ir::{DenseAttr, Dim, ElementType, MemRefType, TensorType, Value};
+use msc_kernel::resize::{RESIZE, attributes_of};
 use msc_kernel::{Cmp, KernelBuilder, KernelFunc};
 use msc_nn_kernels::resize::{ResizeTarget, Sample, resize_samples};
+use msc_runtime::resize::{AxisTaps, ResizeCall};
 
 pub(super) const LOWERINGS: &[(&str, LowerFn)] = &[("nn.resize", resize)];
 
@@ -24,7 +27,11 @@ fn constant_floats(l: &Lowering<'_>, name: &str) -> Result<Option<Vec<f64>>, Str
     values.map(Some).ok_or_else(|| format!("nn.resize: operand `{name}` must be a constant for the CPU lowering"))
 }
 
-fn resize(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
+/// Each resized axis that changes, with how each of its output positions is computed.
+type Passes = Vec<(usize, Vec<Sample>)>;
+
+/// The input's type and its resampling ([`resize_samples`]).
+fn samples(l: &Lowering<'_>) -> Result<(MemRefType, Passes), String> {
     let params = msc_nn::ops::resize::resize_params(&l.op())?;
     let x = l.operand(0);
     let in_ty = l.memref(x);
@@ -52,6 +59,12 @@ fn resize(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
     if shape != out_ty.shape {
         return Err(format!("nn.resize: the resized shape {shape:?} is not the result's {:?}", out_ty.shape));
     }
+    Ok((in_ty, passes))
+}
+
+fn resize(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
+    let (in_ty, passes) = samples(l)?;
+    let x = l.operand(0);
     if passes.is_empty() {
         return Ok(vec![x]);
     }
@@ -71,6 +84,55 @@ fn resize(l: &mut Lowering<'_>) -> Result<Vec<Value>, String> {
         (current, current_shape) = (next, next_shape);
     }
     Ok(vec![current])
+}
+
+/// Lowers an f32 `nn.resize` of the last two axes whose every output position has one or two taps on each axis
+/// (nearest and linear modes, no extrapolated positions) to `kernel.resize`, a call of the runtime's resize with
+/// the tap tables of [`resize_samples`]; `None` for what it does not cover (other ranks, axes, element types,
+/// cubic and antialiased filters, tf_crop_and_resize's extrapolation, no change at all), which keeps the loops.
+pub(super) fn lower_routine(l: &mut Lowering<'_>) -> Option<Result<Vec<Value>, String>> {
+    if l.op().name() != "nn.resize" || l.result_type(0).element != ElementType::F32 {
+        return None;
+    }
+    let (in_ty, passes) = samples(l).ok()?;
+    let rank = in_ty.shape.len();
+    if in_ty.element != ElementType::F32 || rank < 2 || passes.is_empty() || passes.iter().any(|(a, _)| *a + 2 < rank) {
+        return None;
+    }
+    let axis_taps = |axis: usize| -> Option<AxisTaps> {
+        let Some((_, samples)) = passes.iter().find(|(a, _)| *a == axis) else {
+            return Some(AxisTaps::Nearest((0..u32::try_from(in_ty.shape[axis]).ok()?).collect()));
+        };
+        if let Some(positions) = single_positions(samples) {
+            return Some(AxisTaps::Nearest(positions.into_iter().map(u32::try_from).collect::<Result<_, _>>().ok()?));
+        }
+        let (mut positions, mut weights) = ([vec![], vec![]], [vec![], vec![]]);
+        for sample in samples {
+            // One tap counts twice at half its weight: a zero weight would turn an infinite input into NaN.
+            let taps = match sample {
+                Sample::Weighted(t) if t.len() == 2 => [t[0], t[1]],
+                Sample::Weighted(t) if t.len() == 1 => [(t[0].0, t[0].1 / 2.0); 2],
+                _ => return None,
+            };
+            for (tap, (p, w)) in taps.into_iter().enumerate() {
+                positions[tap].push(u32::try_from(p).ok()?);
+                weights[tap].push(w as f32);
+            }
+        }
+        Some(AxisTaps::Linear { positions, weights })
+    };
+    let call = ResizeCall {
+        planes: in_ty.shape[..rank - 2].iter().product(),
+        input: [in_ty.shape[rank - 2], in_ty.shape[rank - 1]],
+        rows: axis_taps(rank - 2)?,
+        columns: axis_taps(rank - 1)?,
+    };
+    let out = l.result(0);
+    let len = |shape: &[u64]| 4 * shape.iter().product::<u64>();
+    call.check(&[len(&in_ty.shape), len(&l.memref(out).shape)]).ok()?;
+    let buffers = [flat(l, l.operand(0)), flat(l, out)];
+    l.routine(&RESIZE, attributes_of(&call), &buffers);
+    Some(Ok(vec![out]))
 }
 
 /// The input position each output position copies, when each is exactly one tap of weight 1.
