@@ -130,15 +130,13 @@ fn slot_offset(k: u32, pointer_bytes: u32) -> Result<i32, Error> {
 fn kernel_index(step: &Step) -> Result<u32, Error> {
     match step.routine {
         Routine::Kernel(index) => Ok(index),
-        Routine::Gemm(_)
-        | Routine::Depthwise(_)
-        | Routine::WinogradInput(_)
-        | Routine::WinogradOutput(_)
-        | Routine::Col2im(_) => Err(Error::Plan(format!(
-            "step {} calls a runtime routine, which a standalone object cannot; compile with standalone code \
+        Routine::Gemm(_) | Routine::Depthwise(_) | Routine::WinogradConv(_) | Routine::Col2im(_) => {
+            Err(Error::Plan(format!(
+                "step {} calls a runtime routine, which a standalone object cannot; compile with standalone code \
                  (`CompileOptions::standalone_code`, set by `msc compile --emit-object`)",
-            step.name
-        ))),
+                step.name
+            )))
+        }
     }
 }
 

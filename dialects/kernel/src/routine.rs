@@ -1,4 +1,4 @@
-//! What the calls of the runtime's routines (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_*`,
+//! What the calls of the runtime's routines (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_conv`,
 //! `kernel.col2im`) share: their size attributes, the byte lengths their load-time checks take, and the f64
 //! reference epilogue of their evaluators.
 
