@@ -197,8 +197,14 @@ impl CostModel {
     /// at the GEMM rate; the input and output transforms (counted as dense 6x6 matrix products per tile and
     /// channel) at `winograd_transform_gflops`, which keep V and M in cache (no traffic of their own); and U
     /// (`36·filters·channels` values, 4x the direct weights) read once per block of tiles, with the runtime's
-    /// blocking for this host's caches (`WinogradBlocking::for_call`, one thread), at the memory bandwidth
-    /// when U is larger than half of L2 (else it stays in L2 beside the blocks).
+    /// blocking for this host's caches (`WinogradBlocking::for_call`, one thread), at the memory bandwidth (a
+    /// bound: a U within L3 arrives faster). The rates are the calibration's: `gemm_gflops` and
+    /// `bandwidth_gb_per_s` (measured by `cargo xtask calibrate`), `winograd_transform_gflops` (estimated from
+    /// the three-step routines' profiles). On detection's 96 -> 32 conv at 128x128 (1024 tiles in 64 blocks,
+    /// U 442 KiB) it predicts 16.3 ms against the 7.2 ms measured (`msc bench --profile`, one thread, AVX2 with
+    /// a 512 KiB L2, min of 20) and 41.6 ms for the direct conv; on ResNet-50's 512 -> 512 convs at 7x7 (4
+    /// tiles in one block, U 37.7 MB) 6.8 ms against 3.7 measured, 10.6 predicted direct: every 3x3 stride-1
+    /// conv of both models keeps the Winograd path, as with the three-step routines.
     pub fn winograd_pays(&self, images: u64, channels: u64, filters: u64, output: [u64; 2]) -> bool {
         let cal = &self.calibration;
         let [th, tw] = tile_grid(output);
@@ -219,15 +225,9 @@ impl CostModel {
             residual: false,
             activation: Activation::None,
         };
-        let variant = Variant::best_for_host();
-        let caches = CacheSizes::host();
-        let block = WinogradBlocking::for_call(&call, variant, caches, 1).tiles as u64;
+        let block = WinogradBlocking::for_call(&call, Variant::best_for_host(), CacheSizes::host(), 1).tiles as u64;
         let u_bytes = 36.0 * c * k * 4.0;
-        let u_traffic = if u_bytes > (caches.l2 / 2) as f64 {
-            (images * (th * tw).div_ceil(block)) as f64 * u_bytes / (cal.bandwidth_gb_per_s * 1e3)
-        } else {
-            0.0
-        };
+        let u_traffic = (images * (th * tw).div_ceil(block)) as f64 * u_bytes / (cal.bandwidth_gb_per_s * 1e3);
         let winograd = gemm + transforms / (cal.winograd_transform_gflops * 1e3) + u_traffic + cal.launch_overhead_us;
         winograd < direct
     }
