@@ -378,6 +378,7 @@ impl WinogradPlan {
         routine::engine_variant(width, None)
     }
 
+    /// How the plan cuts the work.
     pub fn blocking(&self) -> WinogradBlocking {
         self.blocking
     }
