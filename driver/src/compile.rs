@@ -383,6 +383,27 @@ fn assemble_plan(
                 name: location_name(op.loc(), "gemm"),
                 op_type: "kernel.gemm".into(),
             });
+        } else if name == msc_kernel::winograd::WINOGRAD_CONV.name {
+            let mut call = msc_kernel::winograd::call_of(op).map_err(bad)?;
+            let u = pack::constant_data(ctx, op.operand(1));
+            let packed = u.and_then(|u| pack::pack_winograd_u(&mut call, &u, gemm_variant));
+            let mut args = Vec::with_capacity(op.operands().len());
+            for (index, &operand) in op.operands().iter().enumerate() {
+                args.push(match &packed {
+                    Some(packed) if index == 1 => {
+                        packed_for = Some(gemm_variant);
+                        buffers.store(packed.iter().flat_map(|v| v.to_le_bytes()))
+                    }
+                    _ => buffers.resolve(operand)?,
+                });
+            }
+            steps.push(Step {
+                routine: Routine::WinogradConv(Box::new(call)),
+                tiles: 0,
+                args,
+                name: location_name(op.loc(), "winograd_conv"),
+                op_type: name.into(),
+            });
         } else if let Some(routine) = runtime_routine(op)? {
             // A runtime routine other than the GEMM: the op's operands are its arguments, as they are.
             steps.push(Step {
@@ -401,17 +422,13 @@ fn assemble_plan(
     Ok((Plan { arena_size, kernels, steps }, buffers.weights, packed_for))
 }
 
-/// The routine of a `kernel` op that calls one of the runtime's routines besides the GEMM (whose constant
-/// operands are packed first), if it is one.
+/// The routine of a `kernel` op that calls one of the runtime's routines besides the GEMM and the Winograd
+/// convolution (whose constant operands are packed first), if it is one.
 fn runtime_routine(op: msc_ir::OpRef<'_>) -> Result<Option<Routine>, Error> {
-    use msc_kernel::{col2im, depthwise, resize, winograd};
+    use msc_kernel::{col2im, depthwise, resize};
     let name = op.name();
     Ok(Some(if name == depthwise::DEPTHWISE_CONV.name {
         Routine::Depthwise(Box::new(depthwise::call_of(op).map_err(bad)?))
-    } else if name == winograd::WINOGRAD_INPUT.name {
-        Routine::WinogradInput(Box::new(winograd::input_call_of(op).map_err(bad)?))
-    } else if name == winograd::WINOGRAD_OUTPUT.name {
-        Routine::WinogradOutput(Box::new(winograd::output_call_of(op).map_err(bad)?))
     } else if name == col2im::COL2IM.name {
         Routine::Col2im(Box::new(col2im::call_of(op).map_err(bad)?))
     } else if name == resize::RESIZE.name {

@@ -4,7 +4,8 @@
 use msc_ir::{Attribute, Context, Value};
 use msc_kernel::kernel;
 use msc_runtime::gemm::{StridedSlice, Variant, pack_a, pack_b, packed_a_len, packed_b_len};
-use msc_runtime::routine::{BatchLevel, GemmCall, Source};
+use msc_runtime::routine::{BatchLevel, GemmCall, Source, WinogradConvCall};
+use msc_runtime::winograd::POSITIONS;
 
 /// The f32 data of buffer `v` when it is a whole weight (a `kernel.constant`, possibly seen through views
 /// at offset 0).
@@ -91,13 +92,7 @@ pub(crate) fn pack(call: &mut GemmCall, which: Operand, data: &[f32], variant: V
         }
         _ => return None,
     };
-    let packed_len = which.packed_len(shape);
-    let mut packed = vec![0f32; packed_len * entries];
-    for (entry, dst) in packed.chunks_exact_mut(packed_len).enumerate() {
-        let src =
-            StridedSlice { data: data.get(entry * rows * cols..)?, row_stride: row as usize, col_stride: col as usize };
-        which.pack(src, shape, dst)?;
-    }
+    let (packed, packed_len) = pack_entries(which, data, shape, [row as usize, col as usize], entries)?;
     for level in &mut call.batch {
         let stride = which.stride(level);
         if *stride != 0 {
@@ -105,5 +100,37 @@ pub(crate) fn pack(call: &mut GemmCall, which: Operand, data: &[f32], variant: V
         }
     }
     *which.source(call) = Source::Packed { width: width as u32 };
+    Some(packed)
+}
+
+/// Packs `entries` consecutive `rows x cols` matrices of `data` (element `(i, j)` of an entry at
+/// `i·strides[0] + j·strides[1]`) as operand `which` in panels of `width`; returns the panels and the length
+/// of one entry's.
+fn pack_entries(
+    which: Operand,
+    data: &[f32],
+    shape @ (rows, cols, _): (usize, usize, usize),
+    [row, col]: [usize; 2],
+    entries: usize,
+) -> Option<(Vec<f32>, usize)> {
+    let packed_len = which.packed_len(shape);
+    let mut packed = vec![0f32; packed_len * entries];
+    for (entry, dst) in packed.chunks_exact_mut(packed_len).enumerate() {
+        let src = StridedSlice { data: data.get(entry * rows * cols..)?, row_stride: row, col_stride: col };
+        which.pack(src, shape, dst)?;
+    }
+    Some((packed, packed_len))
+}
+
+/// Packs the row-major U (`36 x filters x channels`, `data`) of a Winograd convolution for `variant`: each
+/// position's matrix as the engine's A panels; rewrites `call` to read them. `None` (and `call` left alone)
+/// when U is already packed or `data` is not U.
+pub(crate) fn pack_winograd_u(call: &mut WinogradConvCall, data: &[f32], variant: Variant) -> Option<Vec<f32>> {
+    let (rows, cols) = (usize::try_from(call.filters).ok()?, usize::try_from(call.channels).ok()?);
+    if call.u_width != 0 || rows.checked_mul(cols)?.checked_mul(POSITIONS)? != data.len() {
+        return None;
+    }
+    let (packed, _) = pack_entries(Operand::A, data, (rows, cols, variant.mr()), [cols, 1], POSITIONS)?;
+    call.u_width = u32::try_from(variant.mr()).ok()?;
     Some(packed)
 }

@@ -1,9 +1,8 @@
 // RUN: msc opt %s --split-input-file --pass-pipeline='builtin.module(lower-to-kernel{conv=winograd})' | filecheck %s
 
-// Tests that a 3x3 stride-1 conv with constant weights becomes Winograd F(4x4, 3x3) as three runtime calls
-// and no kernels: the input transform reading x with its padding implied (5x6 output: 2x2 tiles, V holds
-// 36 positions of 2 channels x 4 tiles), one kernel.gemm batched over the positions with the transformed
-// weights as a 36x3x2 constant A, and the output transform writing y with the bias.
+// Tests that a 3x3 stride-1 conv with constant weights becomes Winograd F(4x4, 3x3) as one runtime call and
+// no kernels: kernel.winograd_conv reading x with its padding implied, the transformed weights as a 36x3x2
+// constant U, and writing y with the bias.
 "builtin.module"() ({
   "func.func"() ({
   ^bb0(%x: tensor<1x2x5x6xf32>, %b: tensor<3xf32>):
@@ -15,12 +14,8 @@
 // CHECK-NOT: kernel.launch
 // CHECK: %[[U:.*]] = "kernel.constant"() {value = dense_resource<__elided__> : tensor<36x3x2xf32>} : () -> memref<36x3x2xf32>
 // CHECK: %[[X:.*]] = "kernel.view"(%arg0)
-// CHECK: %[[V:.*]] = "memref.alloc"() : () -> memref<288xf32>
-// CHECK: "kernel.winograd_input"(%[[X]], %[[V]]) {channels = 2, height = 5, images = 1, out_height = 5, out_width = 6, pad_left = 1, pad_top = 1, width = 6}
-// CHECK: %[[M:.*]] = "memref.alloc"() : () -> memref<432xf32>
 // CHECK: %[[UF:.*]] = "kernel.view"(%[[U]])
-// CHECK: "kernel.gemm"(%[[UF]], %[[V]], %[[M]]) {a = "strided 2 1", b = "strided 4 1", batch = [36, 6, 8, 12, 0, 0], k = 2, ldc = 4, m = 3, n = 4}
-// CHECK: "kernel.winograd_output"(%[[M]], %{{.*}}, %arg1) {bias = true, channels = 3, images = 1, out_height = 5, out_width = 6}
+// CHECK: "kernel.winograd_conv"(%[[X]], %[[UF]], %{{.*}}, %arg1) {bias = true, channels = 2, filters = 3, height = 5, images = 1, out_height = 5, out_width = 6, pad_left = 1, pad_top = 1, width = 6}
 // CHECK-NOT: kernel.launch
 
 // -----

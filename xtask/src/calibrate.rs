@@ -284,7 +284,7 @@ transpose_bandwidth_gb_per_s = {:.2}
 launch_overhead_us = {:.3}
 # A reshape-like op that only reinterprets its input (no data moved): not measurable, a constant.
 view_us = {}
-# Winograd F(4x4, 3x3) tile transforms (the runtime's winograd input/output routines), in FLOP/s of dense
+# Winograd F(4x4, 3x3) tile transforms (inside the runtime's fused Winograd routine), in FLOP/s of dense
 # 6x6 matrix products: ESTIMATED from their times in `msc bench --profile`, not measured by calibrate.
 winograd_transform_gflops = {}
 ",

@@ -132,8 +132,7 @@ fn kernel_index(step: &Step) -> Result<u32, Error> {
         Routine::Kernel(index) => Ok(index),
         Routine::Gemm(_)
         | Routine::Depthwise(_)
-        | Routine::WinogradInput(_)
-        | Routine::WinogradOutput(_)
+        | Routine::WinogradConv(_)
         | Routine::Col2im(_)
         | Routine::Resize(_) => Err(Error::Plan(format!(
             "step {} calls a runtime routine, which a standalone object cannot; compile with standalone code \

@@ -865,16 +865,14 @@ pub(crate) fn check_structure(
             }
             Routine::Gemm(_)
             | Routine::Depthwise(_)
-            | Routine::WinogradInput(_)
-            | Routine::WinogradOutput(_)
+            | Routine::WinogradConv(_)
             | Routine::Col2im(_)
             | Routine::Resize(_) => {
                 let lens: Vec<u64> = step.args.iter().map(|a| a.len).collect();
                 let (routine, checked) = match &step.routine {
                     Routine::Gemm(call) => ("GEMM", call.check(&lens)),
                     Routine::Depthwise(call) => ("depthwise", call.check(&lens)),
-                    Routine::WinogradInput(call) => ("Winograd input", call.check(&lens)),
-                    Routine::WinogradOutput(call) => ("Winograd output", call.check(&lens)),
+                    Routine::WinogradConv(call) => ("Winograd convolution", call.check(&lens)),
                     Routine::Col2im(call) => ("col2im", call.check(&lens)),
                     Routine::Resize(call) => ("resize", call.check(&lens)),
                     Routine::Kernel(_) => unreachable!("matched above"),

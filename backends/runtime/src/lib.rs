@@ -13,8 +13,8 @@
 //!   epilogue).
 //! - [`resize`](mod@resize): 2-D nearest and linear resizing through the compiler's per-axis tap tables (AVX2 or
 //!   portable code).
-//! - [`winograd`](mod@winograd): the Winograd F(4x4, 3x3) input and output transforms around a batched GEMM
-//!   (AVX2 or portable kernels, the GEMM epilogue on the output), and the transform matrices.
+//! - [`winograd`](mod@winograd): the Winograd F(4x4, 3x3) convolution, its transforms (AVX2 or portable
+//!   kernels, the GEMM epilogue on the output) fused with the GEMM engine per block of tiles, and the matrices.
 //!
 //! The compiler builds an [`Artefact`] and writes `to_bytes()` to a file (AOT) or hands the bytes straight to
 //! [`Model::from_bytes`] (JIT):
@@ -54,6 +54,6 @@ pub use format::{
 };
 pub use host::host_triple;
 pub use load::{Model, StepInfo, Trust};
-pub use routine::{Col2imCall, DepthwiseCall, GemmCall, ResizeCall, Routine, WinogradInputCall, WinogradOutputCall};
+pub use routine::{Col2imCall, DepthwiseCall, GemmCall, ResizeCall, Routine, WinogradConvCall};
 pub use session::{Outputs, Session, StepTiming};
 pub use tensor::{Element, Tensor};

@@ -1,9 +1,10 @@
 //! What a plan step runs: a compiled kernel, or a routine built into the runtime (the fp32 GEMM engine,
-//! described by a [`GemmCall`], the depthwise convolution, by a [`DepthwiseCall`], a Winograd transform, by a
-//! [`WinogradInputCall`] or [`WinogradOutputCall`], a transposed convolution's col2im, by a [`Col2imCall`], or a
-//! 2-D resize, by a [`ResizeCall`]). This file holds the descriptors, their encoding in the plan section,
-//! the check that every element a routine would touch lies inside the step's buffers, and the binding of a
-//! call to the engine once per session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]).
+//! described by a [`GemmCall`], the depthwise convolution, by a [`DepthwiseCall`], a Winograd convolution, by a
+//! [`WinogradConvCall`], a transposed convolution's col2im, by a [`Col2imCall`], or a 2-D resize, by a
+//! [`ResizeCall`]). This file holds the descriptors, their encoding in the plan section, the check that every
+//! element a routine would touch lies inside the step's buffers, the binding of a call to the engine once per
+//! session ([`GemmPlan`]) and to one run's buffers ([`BoundGemm`]), and the per-thread scratch the engine's
+//! callers share ([`with_scratch`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,7 +16,7 @@ use crate::format::{Reader, Writer};
 pub use crate::gemm::Activation;
 use crate::gemm::{self, Gemm, GemmError, OperandA, OperandB, Problem, Variant};
 pub use crate::resize::ResizeCall;
-pub use crate::winograd::{WinogradInputCall, WinogradOutputCall};
+pub use crate::winograd::WinogradConvCall;
 
 /// What a step runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,11 +30,9 @@ pub enum Routine {
     /// The runtime's depthwise 2-D convolution. The step's arguments are `x, w, y`, then the bias and the
     /// residual if the call has them; `tiles` is 0, as for GEMMs.
     Depthwise(Box<DepthwiseCall>),
-    /// The runtime's Winograd input transform. The step's arguments are `x, V`; `tiles` is 0.
-    WinogradInput(Box<WinogradInputCall>),
-    /// The runtime's Winograd output transform. The step's arguments are `M, y`, then the bias and the
-    /// residual if the call has them; `tiles` is 0.
-    WinogradOutput(Box<WinogradOutputCall>),
+    /// The runtime's Winograd F(4x4, 3x3) convolution. The step's arguments are `x, U, y`, then the bias and
+    /// the residual if the call has them; `tiles` is 0.
+    WinogradConv(Box<WinogradConvCall>),
     /// The runtime's col2im of a transposed convolution. The step's arguments are `col, y`, then the bias and
     /// the residual if the call has them; `tiles` is 0.
     Col2im(Box<Col2imCall>),
@@ -313,8 +312,8 @@ impl FromStr for Source {
 
 impl Routine {
     /// Writes the routine: tag 0 and the kernel index, tag 1 and the GEMM call, tag 2 and the depthwise call,
-    /// tag 3 and the Winograd input call, tag 4 and the Winograd output call, tag 5 and the col2im call, or tag 6 and
-    /// the resize call.
+    /// tag 5 and the col2im call, tag 6 and the resize call, or tag 7 and the Winograd convolution call (tags 3
+    /// and 4 were the retired three-step Winograd path's transforms).
     pub(crate) fn encode(&self, w: &mut Writer) {
         match self {
             Routine::Kernel(index) => {
@@ -329,20 +328,16 @@ impl Routine {
                 w.u8(2);
                 call.encode(w);
             }
-            Routine::WinogradInput(call) => {
-                w.u8(3);
-                call.encode(w);
-            }
-            Routine::WinogradOutput(call) => {
-                w.u8(4);
-                call.encode(w);
-            }
             Routine::Col2im(call) => {
                 w.u8(5);
                 call.encode(w);
             }
             Routine::Resize(call) => {
                 w.u8(6);
+                call.encode(w);
+            }
+            Routine::WinogradConv(call) => {
+                w.u8(7);
                 call.encode(w);
             }
         }
@@ -353,10 +348,9 @@ impl Routine {
             0 => Ok(Routine::Kernel(r.u32("step kernel")?)),
             1 => Ok(Routine::Gemm(Box::new(GemmCall::decode(r)?))),
             2 => Ok(Routine::Depthwise(Box::new(DepthwiseCall::decode(r)?))),
-            3 => Ok(Routine::WinogradInput(Box::new(WinogradInputCall::decode(r)?))),
-            4 => Ok(Routine::WinogradOutput(Box::new(WinogradOutputCall::decode(r)?))),
             5 => Ok(Routine::Col2im(Box::new(Col2imCall::decode(r)?))),
             6 => Ok(Routine::Resize(Box::new(ResizeCall::decode(r)?))),
+            7 => Ok(Routine::WinogradConv(Box::new(WinogradConvCall::decode(r)?))),
             tag => Err(r.error(format!("unknown step routine {tag}"))),
         }
     }
@@ -456,7 +450,7 @@ pub(crate) fn decode_conv(r: &mut Reader<'_>, what: &str) -> Result<Conv2d, Load
     })
 }
 
-/// Writes the epilogue flags and activation a routine call ends with (depthwise, Winograd output, col2im).
+/// Writes the epilogue flags and activation a routine call ends with (depthwise, Winograd, col2im).
 pub(crate) fn encode_epilogue(bias: bool, residual: bool, activation: Activation, w: &mut Writer) {
     w.u8(u8::from(bias));
     w.u8(u8::from(residual));
@@ -548,6 +542,16 @@ pub fn packing_variant(cpu_features: &[String]) -> Variant {
         .unwrap_or_else(|| Variant::generic(4, 8).expect("a valid generic shape"))
 }
 
+/// The fastest engine variant the host has whose panel widths are `mr` and `nr` (those given: the widths of
+/// pre-packed operands), else a generic kernel of those widths.
+pub(crate) fn engine_variant(mr: Option<usize>, nr: Option<usize>) -> Result<Variant, GemmError> {
+    let fits = |v: &Variant| mr.is_none_or(|w| w == v.mr()) && nr.is_none_or(|w| w == v.nr());
+    match Variant::available_on_host().into_iter().find(fits) {
+        Some(v) => Ok(v),
+        None => Variant::generic(mr.unwrap_or(4), nr.unwrap_or(8)),
+    }
+}
+
 /// How this host runs a GEMM step, fixed when a session is created: the variant, and the tiles of each batch
 /// entry (they depend on the shapes only), so a run binds the step without setting up the engine twice.
 #[derive(Debug, Clone, Copy)]
@@ -564,12 +568,7 @@ impl GemmPlan {
             Source::Packed { width } => Some(*width as usize),
             _ => None,
         };
-        let (mr, nr) = (width(&call.a), width(&call.b));
-        let fits = |v: &Variant| mr.is_none_or(|w| w == v.mr()) && nr.is_none_or(|w| w == v.nr());
-        let variant = match Variant::available_on_host().into_iter().find(fits) {
-            Some(v) => v,
-            None => Variant::generic(mr.unwrap_or(4), nr.unwrap_or(8))?,
-        };
+        let variant = engine_variant(width(&call.a), width(&call.b))?;
         let mut plan = GemmPlan { variant, tiles_per_entry: 0 };
         if call.batch.iter().all(|l| l.count > 0) {
             // Entry 0 at placeholder addresses (up to five buffers), only set up, never run.
@@ -684,10 +683,7 @@ impl<'a> BoundGemm<'a> {
             let entry = tile / per;
             let stop = end.min((entry + 1) * per);
             let gemm = self.entry(entry).expect("every entry has the shape of entry 0, which the plan accepted");
-            SCRATCH.with_borrow_mut(|scratch| {
-                if scratch.len() < gemm.scratch_len() {
-                    scratch.resize(gemm.scratch_len(), 0.0);
-                }
+            with_scratch(gemm.scratch_len(), |scratch| {
                 let range = (tile - entry * per) as usize..(stop - entry * per) as usize;
                 // SAFETY: forwarded contract: every element the call describes lies in its buffers (checked at
                 // load time) and C overlaps no input (the compiler's memory plan keeps them apart).
@@ -699,6 +695,17 @@ impl<'a> BoundGemm<'a> {
 }
 
 thread_local! {
-    /// Each thread's packing scratch for the GEMM engine, grown to the largest call it ran.
+    /// Each thread's scratch for the GEMM engine's packing and the Winograd convolution's blocks, grown to the
+    /// largest step it ran (so only a thread's first runs allocate).
     static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on this thread's scratch, at least `len` values (not cleared: it holds what earlier steps left).
+pub(crate) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+    SCRATCH.with_borrow_mut(|scratch| {
+        if scratch.len() < len {
+            scratch.resize(len, 0.0);
+        }
+        f(scratch)
+    })
 }

@@ -14,7 +14,7 @@ use crate::pool::Pool;
 use crate::resize::BoundResize;
 use crate::routine::{BoundGemm, GemmPlan, Routine};
 use crate::tensor::Tensor;
-use crate::winograd::BoundWinograd;
+use crate::winograd::{BoundWinograd, WinogradPlan};
 
 /// The kernel ABI: `args[i]` is the address of the step's i-th buffer argument; the kernel does the tiles
 /// `[begin, end)`.
@@ -25,8 +25,8 @@ type KernelFn = unsafe extern "C" fn(args: *const *mut u8, begin: i64, end: i64)
 pub struct Session {
     model: Model,
     kernels: Vec<KernelFn>,
-    /// For each step running the GEMM engine, how this host runs it.
-    gemm_plans: Vec<Option<GemmPlan>>,
+    /// For each step running the GEMM engine (alone or in a Winograd convolution), how this host runs it.
+    plans: Vec<StepPlan>,
     /// The instruction set depthwise and Winograd steps run with on this host.
     depthwise_isa: Isa,
     threads: usize,
@@ -55,6 +55,14 @@ pub type Outputs = Vec<(String, Tensor)>;
 
 /// The default [`Session::with_parallel_threshold`].
 const MIN_PARALLEL_BYTES: u64 = 32 << 10;
+
+/// How this host runs a step that calls the GEMM engine, fixed when the session is created.
+enum StepPlan {
+    /// The step calls no engine.
+    None,
+    Gemm(GemmPlan),
+    Winograd(WinogradPlan),
+}
 
 /// One step's kernel call, shared by the threads that run its chunks.
 struct Call {
@@ -105,29 +113,29 @@ impl Session {
                 unsafe { std::mem::transmute::<*const u8, KernelFn>(model.kernel_entry(index)) }
             })
             .collect();
-        let gemm_plans = model
+        let plans = model
             .plan()
             .steps
             .iter()
             .enumerate()
             .map(|(step, s)| match &s.routine {
-                Routine::Kernel(_)
-                | Routine::Depthwise(_)
-                | Routine::WinogradInput(_)
-                | Routine::WinogradOutput(_)
-                | Routine::Col2im(_)
-                | Routine::Resize(_) => Ok(None),
-                Routine::Gemm(call) => GemmPlan::new(call).map(Some).map_err(|source| RunError::Gemm {
+                Routine::Kernel(_) | Routine::Depthwise(_) | Routine::Col2im(_) | Routine::Resize(_) => {
+                    Ok(StepPlan::None)
+                }
+                Routine::Gemm(call) => GemmPlan::new(call).map(StepPlan::Gemm).map_err(|source| RunError::Gemm {
                     step,
                     name: s.name.clone(),
                     source,
                 }),
+                Routine::WinogradConv(call) => WinogradPlan::new(call, threads)
+                    .map(StepPlan::Winograd)
+                    .map_err(|source| RunError::Gemm { step, name: s.name.clone(), source }),
             })
             .collect::<Result<_, _>>()?;
         Ok(Session {
             model,
             kernels,
-            gemm_plans,
+            plans,
             depthwise_isa: Isa::best_for_host(),
             threads,
             parallel_threshold: MIN_PARALLEL_BYTES,
@@ -234,16 +242,6 @@ impl Session {
         }
     }
 
-    /// Runs a bound Winograd step's tiles in `chunks_of(tiles)` chunks over the pool.
-    fn run_winograd(&self, winograd: &BoundWinograd<'_>, chunks_of: &dyn Fn(u64) -> u64) {
-        let (tiles, chunks) = (winograd.tiles(), chunks_of(winograd.tiles()));
-        self.pool.run(chunks as usize, &|chunk| {
-            let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
-            // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
-            unsafe { winograd.run_tiles(begin as u64, end as u64) };
-        });
-    }
-
     fn execute(
         &self,
         inputs: &[(&str, &Tensor)],
@@ -294,7 +292,7 @@ impl Session {
                     self.pool.run(chunks as usize, &|chunk| call.run_chunk(chunk as u64));
                 }
                 Routine::Gemm(call) => {
-                    let plan = self.gemm_plans[index].expect("set for every GEMM step");
+                    let StepPlan::Gemm(plan) = self.plans[index] else { unreachable!("set for every GEMM step") };
                     let gemm = BoundGemm::new(call, plan, &args);
                     let (tiles, chunks) = (gemm.tiles(), chunks_of(gemm.tiles()));
                     self.pool.run(chunks as usize, &|chunk| {
@@ -314,11 +312,17 @@ impl Session {
                         unsafe { depthwise.run_tiles(begin as u64, end as u64) };
                     });
                 }
-                Routine::WinogradInput(call) => {
-                    self.run_winograd(&BoundWinograd::input(call, self.depthwise_isa, &args), &chunks_of)
-                }
-                Routine::WinogradOutput(call) => {
-                    self.run_winograd(&BoundWinograd::output(call, self.depthwise_isa, &args), &chunks_of)
+                Routine::WinogradConv(call) => {
+                    let StepPlan::Winograd(plan) = self.plans[index] else {
+                        unreachable!("set for every Winograd step")
+                    };
+                    let winograd = BoundWinograd::new(call, plan, self.depthwise_isa, &args);
+                    let (tiles, chunks) = (winograd.tiles(), chunks_of(winograd.tiles()));
+                    self.pool.run(chunks as usize, &|chunk| {
+                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
+                        unsafe { winograd.run_tiles(begin as u64, end as u64) };
+                    });
                 }
                 Routine::Col2im(call) => {
                     let col2im = BoundCol2im::new(call, self.depthwise_isa, &args);

@@ -104,16 +104,9 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
         } else if name == depthwise::DEPTHWISE_CONV.name {
             run_routine(op, &env, buffers, 2, |operands| depthwise::evaluate(&depthwise::call_of(op)?, operands))
                 .map_err(|e| format!("in kernel.depthwise_conv ({}): {e}", op.loc()))?;
-        } else if name == winograd::WINOGRAD_INPUT.name {
-            run_routine(op, &env, buffers, 1, |operands| {
-                winograd::evaluate_input(&winograd::input_call_of(op)?, operands)
-            })
-            .map_err(|e| format!("in kernel.winograd_input ({}): {e}", op.loc()))?;
-        } else if name == winograd::WINOGRAD_OUTPUT.name {
-            run_routine(op, &env, buffers, 1, |operands| {
-                winograd::evaluate_output(&winograd::output_call_of(op)?, operands)
-            })
-            .map_err(|e| format!("in kernel.winograd_output ({}): {e}", op.loc()))?;
+        } else if name == winograd::WINOGRAD_CONV.name {
+            run_routine(op, &env, buffers, 2, |operands| winograd::evaluate(&winograd::call_of(op)?, operands))
+                .map_err(|e| format!("in kernel.winograd_conv ({}): {e}", op.loc()))?;
         } else if name == col2im::COL2IM.name {
             run_routine(op, &env, buffers, 1, |operands| col2im::evaluate(&col2im::call_of(op)?, operands))
                 .map_err(|e| format!("in kernel.col2im ({}): {e}", op.loc()))?;
@@ -129,7 +122,7 @@ pub fn run_program(ctx: &Context, module: OpId, entry: &str, buffers: &mut Vec<V
     Ok(())
 }
 
-/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_*`, `kernel.col2im`,
+/// Runs a routine call (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_conv`, `kernel.col2im`,
 /// `kernel.resize`) through its `evaluate`
 /// on copies of its operands' f32 elements, then writes its output (operand `output`) back.
 fn run_routine(

@@ -6,9 +6,8 @@
 //! - [`memref`]: `load`, `store`, `alloc` on statically shaped buffers (MLIR's `memref`).
 //! - [`kernel`]: the program around kernels: weights, views and launches; [`gemm`]: `kernel.gemm`, a call
 //!   of the runtime's GEMM engine; [`depthwise`]: `kernel.depthwise_conv`, of its depthwise convolution;
-//!   [`winograd`]: `kernel.winograd_input` and `kernel.winograd_output`, of its Winograd transforms;
-//!   [`col2im`]: `kernel.col2im`, of a transposed convolution's col2im; [`resize`]: `kernel.resize`, of its 2-D
-//!   resize.
+//!   [`winograd`]: `kernel.winograd_conv`, of its Winograd convolution; [`col2im`]: `kernel.col2im`, of a
+//!   transposed convolution's col2im; [`resize`]: `kernel.resize`, of its 2-D resize.
 //!
 //! [`KernelBuilder`] writes this IR from Rust; [`interp`] executes it, as the oracle that the
 //! lowering and the code generators are checked against.

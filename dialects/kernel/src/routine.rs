@@ -1,6 +1,6 @@
-//! What the calls of the runtime's routines (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_*`,
-//! `kernel.col2im`, `kernel.resize`) share: their size attributes, the byte lengths their load-time checks take, and the f64
-//! reference epilogue of their evaluators.
+//! What the calls of the runtime's routines (`kernel.gemm`, `kernel.depthwise_conv`, `kernel.winograd_conv`,
+//! `kernel.col2im`, `kernel.resize`) share: their size attributes, the byte lengths their load-time checks take,
+//! and the f64 reference epilogue of their evaluators.
 
 use msc_ir::{ElementType, OpRef, Type};
 use msc_runtime::routine::Activation;

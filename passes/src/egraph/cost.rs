@@ -13,6 +13,9 @@ use super::lang::{Node, OpSig};
 use egg::Id;
 use msc_builtin::func;
 use msc_ir::{Context, Layout, OpId, TensorType, Traits, Value};
+use msc_runtime::gemm::{Activation, CacheSizes, Variant};
+use msc_runtime::routine::WinogradConvCall;
+use msc_runtime::winograd::{WinogradBlocking, tile_grid};
 use std::collections::HashSet;
 
 /// The measured (or estimated) rates of one target.
@@ -193,20 +196,43 @@ impl CostModel {
 
 impl CostModel {
     /// Whether a 3x3 stride-1 conv of `images` images, `channels` to `filters` channels and an `output`
-    /// plane is predicted faster as Winograd F(4x4, 3x3) than as the direct GEMM at the NCHW conv rate:
-    /// a GEMM of 36/(16·9) of the direct one's FLOPs per 4x4 tile at the GEMM rate, plus the input and
-    /// output transforms (counted as dense 6x6 matrix products per tile and channel) at their routines' rate,
-    /// plus the transformed data's traffic.
+    /// plane is predicted faster as the runtime's fused Winograd F(4x4, 3x3) routine than as the direct GEMM
+    /// at the NCHW conv rate. The routine's time: a GEMM of 36/(16·9) of the direct one's FLOPs per 4x4 tile
+    /// at the GEMM rate; the input and output transforms (counted as dense 6x6 matrix products per tile and
+    /// channel) at `winograd_transform_gflops`, which keep V and M in cache (no traffic of their own); and U
+    /// (`36·filters·channels` values, 4x the direct weights) read once per block of tiles, with the runtime's
+    /// blocking for this host's caches (`WinogradBlocking::for_call`, one thread), at the memory bandwidth (a
+    /// bound: a U within L3 arrives faster). The rates are the calibration's: `gemm_gflops` and
+    /// `bandwidth_gb_per_s` (measured by `cargo xtask calibrate`), `winograd_transform_gflops` (estimated from
+    /// the three-step routines' profiles). On detection's 96 -> 32 conv at 128x128 (1024 tiles in 64 blocks,
+    /// U 442 KiB) it predicts 16.3 ms against the 7.2 ms measured (`msc bench --profile`, one thread, AVX2 with
+    /// a 512 KiB L2, min of 20) and 41.6 ms for the direct conv; on ResNet-50's 512 -> 512 convs at 7x7 (4
+    /// tiles in one block, U 37.7 MB) 6.8 ms against 3.7 measured, 10.6 predicted direct: every 3x3 stride-1
+    /// conv of both models keeps the Winograd path, as with the three-step routines.
     pub fn winograd_pays(&self, images: u64, channels: u64, filters: u64, output: [u64; 2]) -> bool {
         let cal = &self.calibration;
-        let tiles = (images * output[0].div_ceil(4) * output[1].div_ceil(4)) as f64;
+        let [th, tw] = tile_grid(output);
+        let tiles = (images * th * tw) as f64;
         let (c, k) = (channels as f64, filters as f64);
         let direct = 2.0 * (images * output[0] * output[1]) as f64 * c * k * 9.0 / (cal.conv_nchw_gflops * 1e3);
         let gemm = 2.0 * 36.0 * tiles * c * k / (cal.gemm_gflops * 1e3);
         let transforms = tiles * (c * 2.0 * 2.0 * 216.0 + k * 2.0 * (144.0 + 96.0));
-        let traffic = 2.0 * 36.0 * tiles * (c + k) * 4.0 / (cal.bandwidth_gb_per_s * 1e3);
-        let winograd =
-            gemm + transforms / (cal.winograd_transform_gflops * 1e3) + traffic + 3.0 * cal.launch_overhead_us;
+        let call = WinogradConvCall {
+            images,
+            channels,
+            filters,
+            input: output,
+            pad: [1, 1],
+            out: output,
+            u_width: 0,
+            bias: false,
+            residual: false,
+            activation: Activation::None,
+        };
+        let block = WinogradBlocking::for_call(&call, Variant::best_for_host(), CacheSizes::host(), 1).tiles as u64;
+        let u_bytes = 36.0 * c * k * 4.0;
+        let u_traffic = (images * (th * tw).div_ceil(block)) as f64 * u_bytes / (cal.bandwidth_gb_per_s * 1e3);
+        let winograd = gemm + transforms / (cal.winograd_transform_gflops * 1e3) + u_traffic + cal.launch_overhead_us;
         winograd < direct
     }
 }

@@ -1,25 +1,22 @@
 //! Winograd F(4x4, 3x3) convolution: 3x3, stride-1, undilated, one-group 2-D f32 NCHW `nn.conv` and
-//! `nn.fused_conv` with constant weights, as three runtime routine calls on 6x6 input tiles that overlap by 2:
-//!
-//! 1. `kernel.winograd_input`: `V[p][c][t] = (Bᵀ d B)[p]` for every channel `c` and tile `t` (images and tiles
-//!    flattened), read straight from the input with its zero padding implied;
-//! 2. one `kernel.gemm` batched over the 36 positions `p`: `M[p] = U[p] · V[p]` (`K x C` times `C x T`),
-//!    `U[p] = alpha · (G g Gᵀ)[p]` computed at compile time in f64, a constant the driver packs for the engine;
-//! 3. `kernel.winograd_output`: `y = act(Aᵀ M A + bias + residual)` per tile and output channel, stored only
-//!    where the tile lies inside the output (the last tile row and column may be partial).
+//! `nn.fused_conv` with constant weights, as one `kernel.winograd_conv` call of the runtime's Winograd routine
+//! on 6x6 input tiles that overlap by 2: per block of tiles, the input transform `V[p] = (Bᵀ d B)[p]`, the
+//! products `M[p] = U[p] · V[p]` over the 36 positions `p` and the output transform
+//! `y = act(Aᵀ M A + bias + residual)`; `U[p] = alpha · (G g Gᵀ)[p]` is computed here in f64, a constant
+//! (`36 x K x C`) the driver packs for the GEMM engine.
 //!
 //! The matrices are the runtime's ([`MATRICES`]). [`lower`] takes the path (in `gemm=engine` mode only, like
 //! every routine) when the fused epilogue has the GEMM engine's form and the cost model predicts it faster
 //! than the direct implicit GEMM ([`CostModel::winograd_pays`]) or the pass option `conv=winograd` forces it.
 
-use super::gemm::{EngineEpilogue, Shapes, product};
+use super::gemm::{EngineEpilogue, Shapes};
 use super::reduce::flat;
 use super::{ConvLowering, Lowering};
 use crate::egraph::cost::CostModel;
-use msc_ir::{DenseAttr, ElementType, MemRefType, TensorType, Value};
-use msc_kernel::winograd::{WINOGRAD_INPUT, WINOGRAD_OUTPUT, input_attributes_of, output_attributes_of};
-use msc_runtime::routine::{BatchLevel, Bias, Source, WinogradInputCall, WinogradOutputCall};
-use msc_runtime::winograd::{MATRICES, POSITIONS, TAPS as R, WINDOW as N, tile_grid};
+use msc_ir::{DenseAttr, ElementType, TensorType, Value};
+use msc_kernel::winograd::{WINOGRAD_CONV, attributes_of};
+use msc_runtime::routine::{Bias, WinogradConvCall};
+use msc_runtime::winograd::{MATRICES, POSITIONS, TAPS as R, WINDOW as N};
 
 /// The conv being lowered.
 struct Conv {
@@ -66,12 +63,6 @@ impl Conv {
         })
     }
 
-    /// Tiles of all images: the columns of the GEMM.
-    fn all_tiles(&self) -> u64 {
-        let [th, tw] = tile_grid(self.output);
-        self.images * th * tw
-    }
-
     /// `U[p][k][c] = (G g_kc Gᵀ)[p]`, flattened.
     fn transformed_weights(&self) -> Vec<f64> {
         let (k_count, c_count) = (self.filters as usize, self.channels as usize);
@@ -107,67 +98,48 @@ pub(super) fn lower(l: &mut Lowering<'_>, mode: ConvLowering) -> Option<Result<V
     Some(emit(l, &conv, planned))
 }
 
-/// The routine calls of `conv` and the output transform's extra operands (the bias and residual it uses),
-/// with the epilogue's alpha; `None` when the fused epilogue is not of the GEMM engine's form or the runtime
-/// would reject a call.
-fn plan(l: &Lowering<'_>, conv: &Conv) -> Option<(WinogradInputCall, WinogradOutputCall, Vec<Value>, f32)> {
+/// The routine call of `conv` and its extra operands (the bias and residual it uses), with the epilogue's
+/// alpha; `None` when the fused epilogue is not of the GEMM engine's form or the runtime would reject the call.
+fn plan(l: &Lowering<'_>, conv: &Conv) -> Option<(WinogradConvCall, Vec<Value>, f32)> {
     let ys = l.result_type(0).shape;
     let extra_bias = l.named("b");
     let mut extra: Vec<Value> = extra_bias.into_iter().collect();
     let shapes = Shapes { per_row: Some(vec![conv.filters, 1, 1]), per_column: None, column_batch: None };
     let folded = EngineEpilogue::with_bias(extra_bias.is_some()).fold(l, &shapes, &mut extra)?;
-    let input = WinogradInputCall {
+    let call = WinogradConvCall {
         images: conv.images,
         channels: conv.channels,
+        filters: conv.filters,
         input: conv.input,
         pad: conv.pad,
         out: conv.output,
-    };
-    let output = WinogradOutputCall {
-        images: conv.images,
-        channels: conv.filters,
-        out: conv.output,
+        u_width: 0,
         bias: folded.bias != Bias::None,
         residual: folded.residual,
         activation: folded.activation,
     };
     let len = |shape: &[u64]| 4 * shape.iter().product::<u64>();
-    let (x_len, y_len) = (len(&l.memref(l.operand(0)).shape), len(&ys));
-    let (v_len, m_len) = (
-        len(&[POSITIONS as u64, conv.channels, conv.all_tiles()]),
-        len(&[POSITIONS as u64, conv.filters, conv.all_tiles()]),
-    );
-    let mut output_lens = vec![m_len, y_len];
-    output_lens.extend(extra.iter().map(|&v| len(&l.memref(v).shape)));
-    let fits = input.check(&[x_len, v_len]).is_ok() && output.check(&output_lens).is_ok();
-    fits.then_some((input, output, extra, folded.alpha))
+    let mut lens =
+        vec![len(&l.memref(l.operand(0)).shape), len(&[POSITIONS as u64, conv.filters, conv.channels]), len(&ys)];
+    lens.extend(extra.iter().map(|&v| len(&l.memref(v).shape)));
+    call.check(&lens).is_ok().then_some((call, extra, folded.alpha))
 }
 
-/// Adds the transforms and the GEMM of `conv`; returns the result buffer.
+/// Adds the routine call of `conv` with its transformed weights; returns the result buffer.
 fn emit(
     l: &mut Lowering<'_>,
     conv: &Conv,
-    (input, output, extra, alpha): (WinogradInputCall, WinogradOutputCall, Vec<Value>, f32),
+    (call, extra, alpha): (WinogradConvCall, Vec<Value>, f32),
 ) -> Result<Vec<Value>, String> {
-    let (c, k, t) = (conv.channels, conv.filters, conv.all_tiles());
-    let positions = POSITIONS as u64;
-    let u_type = TensorType::of(&[positions, k, c], ElementType::F32);
+    let u_type = TensorType::of(&[POSITIONS as u64, conv.filters, conv.channels], ElementType::F32);
     let u: Vec<f64> = conv.transformed_weights().into_iter().map(|w| w * f64::from(alpha)).collect();
     let u = l.constant(DenseAttr::from_f64s(u_type, &u)?)?;
-    let x = flat(l, l.operand(0));
-    let v = l.alloc(MemRefType::new(vec![positions * c * t], ElementType::F32));
-    l.routine(&WINOGRAD_INPUT, input_attributes_of(&input), &[x, v]);
-    let products = l.alloc(MemRefType::new(vec![positions * k * t], ElementType::F32));
-    let mut call = product(k, t, c, Source::Strided { row: c, col: 1 }, Source::Strided { row: t, col: 1 });
-    call.batch = vec![BatchLevel { count: positions, a: k * c, b: c * t, c: k * t, bias: 0, residual: 0 }];
-    let uf = flat(l, u);
-    l.gemm(&call, &[uf, v, products]);
     let out = l.result(0);
-    let mut buffers = vec![products, flat(l, out)];
+    let mut buffers = vec![flat(l, l.operand(0)), flat(l, u), flat(l, out)];
     for value in extra {
         buffers.push(flat(l, value));
     }
-    l.routine(&WINOGRAD_OUTPUT, output_attributes_of(&output), &buffers);
+    l.routine(&WINOGRAD_CONV, attributes_of(&call), &buffers);
     Ok(vec![out])
 }
 
