@@ -189,6 +189,8 @@ impl Axis {
     }
 }
 
+crate::routine::avx2_or_portable_tiles!(BoundCol2im);
+
 impl<'a> BoundCol2im<'a> {
     /// Binds `call` (checked at load time against the buffers' lengths) to `args`, its buffers' addresses.
     pub(crate) fn new(call: &'a Col2imCall, isa: Isa, args: &'a [*mut u8]) -> BoundCol2im<'a> {
@@ -202,32 +204,6 @@ impl<'a> BoundCol2im<'a> {
             return 0;
         }
         call.images * call.channels * call.out[0].div_ceil(ROWS_PER_TILE as u64)
-    }
-
-    /// Runs tiles `[begin, end)` on this thread.
-    ///
-    /// # Safety
-    /// The buffers must be live and as long as the call's `check` required, y must overlap no other argument,
-    /// and calls running at the same time must be given disjoint tile ranges.
-    pub(crate) unsafe fn run_tiles(&self, begin: u64, end: u64) {
-        match self.isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: forwarded contract; a call is bound to an instruction set the host has.
-            Isa::Avx2 => unsafe { self.avx2_tiles(begin, end) },
-            // SAFETY: forwarded contract.
-            _ => unsafe { self.tiles_with::<false>(begin, end) },
-        }
-    }
-
-    /// [`BoundCol2im::tiles_with`] compiled with AVX2 and FMA.
-    ///
-    /// # Safety
-    /// As [`BoundCol2im::run_tiles`], on a host with AVX2 and FMA.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn avx2_tiles(&self, begin: u64, end: u64) {
-        // SAFETY: forwarded contract.
-        unsafe { self.tiles_with::<true>(begin, end) }
     }
 
     /// Runs tiles `[begin, end)`, interleaving stride-2 phases with AVX2 shuffles if `AVX2`; inlined into each

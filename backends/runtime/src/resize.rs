@@ -198,6 +198,8 @@ pub(crate) struct BoundResize<'a> {
 // SAFETY: the pointers are dereferenced only by tiles, which write disjoint rows of y.
 unsafe impl Sync for BoundResize<'_> {}
 
+crate::routine::avx2_or_portable_tiles!(BoundResize);
+
 impl<'a> BoundResize<'a> {
     /// Binds `call` (checked at load time against the buffers' lengths) to `args`, its buffers' addresses.
     pub(crate) fn new(call: &'a ResizeCall, isa: Isa, args: &'a [*mut u8]) -> BoundResize<'a> {
@@ -211,32 +213,6 @@ impl<'a> BoundResize<'a> {
             return 0;
         }
         call.planes * call.rows.len().div_ceil(ROWS_PER_TILE) as u64
-    }
-
-    /// Runs tiles `[begin, end)` on this thread.
-    ///
-    /// # Safety
-    /// The buffers must be live and as long as the call's `check` required, y must not overlap x, and calls running
-    /// at the same time must be given disjoint tile ranges.
-    pub(crate) unsafe fn run_tiles(&self, begin: u64, end: u64) {
-        match self.isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: forwarded contract; a call is bound to an instruction set the host has.
-            Isa::Avx2 => unsafe { self.avx2_tiles(begin, end) },
-            // SAFETY: forwarded contract.
-            _ => unsafe { self.tiles_with::<false>(begin, end) },
-        }
-    }
-
-    /// [`BoundResize::tiles_with`] compiled with AVX2 and FMA.
-    ///
-    /// # Safety
-    /// As [`BoundResize::run_tiles`], on a host with AVX2 and FMA.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn avx2_tiles(&self, begin: u64, end: u64) {
-        // SAFETY: forwarded contract.
-        unsafe { self.tiles_with::<true>(begin, end) }
     }
 
     /// Runs tiles `[begin, end)`, with AVX2 permutes and gathers if `AVX2`; inlined into each instruction set's

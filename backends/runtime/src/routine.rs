@@ -709,3 +709,39 @@ pub(crate) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R 
         f(scratch)
     })
 }
+
+/// `run_tiles(begin, end)` for a bound routine `$bound` whose `tiles_with::<AVX2>` runs its tiles with or
+/// without AVX2 and FMA code, on the instruction set in its `isa` field: the AVX2 instantiation is inlined into
+/// an entry compiled with those features (a closure would not inherit them).
+macro_rules! avx2_or_portable_tiles {
+    ($bound:ident) => {
+        impl $bound<'_> {
+            /// Runs tiles `[begin, end)` on this thread.
+            ///
+            /// # Safety
+            /// The buffers must be live and as long as the call's `check` required, the output must overlap no
+            /// other argument, and calls running at the same time must be given disjoint tile ranges.
+            pub(crate) unsafe fn run_tiles(&self, begin: u64, end: u64) {
+                match self.isa {
+                    #[cfg(target_arch = "x86_64")]
+                    // SAFETY: forwarded contract; a call is bound to an instruction set the host has.
+                    $crate::depthwise::Isa::Avx2 => unsafe { self.avx2_tiles(begin, end) },
+                    // SAFETY: forwarded contract.
+                    _ => unsafe { self.tiles_with::<false>(begin, end) },
+                }
+            }
+
+            /// `tiles_with` compiled with AVX2 and FMA.
+            ///
+            /// # Safety
+            /// As `run_tiles`, on a host with AVX2 and FMA.
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma")]
+            unsafe fn avx2_tiles(&self, begin: u64, end: u64) {
+                // SAFETY: forwarded contract.
+                unsafe { self.tiles_with::<true>(begin, end) }
+            }
+        }
+    };
+}
+pub(crate) use avx2_or_portable_tiles;

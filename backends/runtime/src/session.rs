@@ -242,6 +242,15 @@ impl Session {
         }
     }
 
+    /// Runs `tiles` tiles over the pool in `chunks_of(tiles)` contiguous chunks, `run(begin, end)` per chunk.
+    fn run_tiled(&self, tiles: u64, chunks_of: &dyn Fn(u64) -> u64, run: &(dyn Fn(u64, u64) + Sync)) {
+        let chunks = chunks_of(tiles);
+        self.pool.run(chunks as usize, &|chunk| {
+            let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
+            run(begin as u64, end as u64);
+        });
+    }
+
     fn execute(
         &self,
         inputs: &[(&str, &Tensor)],
@@ -294,22 +303,15 @@ impl Session {
                 Routine::Gemm(call) => {
                     let StepPlan::Gemm(plan) = self.plans[index] else { unreachable!("set for every GEMM step") };
                     let gemm = BoundGemm::new(call, plan, &args);
-                    let (tiles, chunks) = (gemm.tiles(), chunks_of(gemm.tiles()));
-                    self.pool.run(chunks as usize, &|chunk| {
-                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
-                        // SAFETY: the call was checked at load time against the buffers, which are live for
-                        // the run; the chunks are disjoint.
-                        unsafe { gemm.run_tiles(begin as u64, end as u64) };
-                    });
+                    // SAFETY: as for every routine step: checked at load time, live buffers, disjoint tiles.
+                    self.run_tiled(gemm.tiles(), &chunks_of, &|begin, end| unsafe { gemm.run_tiles(begin, end) });
                 }
                 Routine::Depthwise(call) => {
                     let strategy = Strategy::for_call(call, self.depthwise_isa);
                     let depthwise = BoundDepthwise::new(call, strategy, &args);
-                    let (tiles, chunks) = (depthwise.tiles(), chunks_of(depthwise.tiles()));
-                    self.pool.run(chunks as usize, &|chunk| {
-                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
-                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
-                        unsafe { depthwise.run_tiles(begin as u64, end as u64) };
+                    // SAFETY: as for every routine step: checked at load time, live buffers, disjoint tiles.
+                    self.run_tiled(depthwise.tiles(), &chunks_of, &|begin, end| unsafe {
+                        depthwise.run_tiles(begin, end)
                     });
                 }
                 Routine::WinogradConv(call) => {
@@ -317,30 +319,20 @@ impl Session {
                         unreachable!("set for every Winograd step")
                     };
                     let winograd = BoundWinograd::new(call, plan, self.depthwise_isa, &args);
-                    let (tiles, chunks) = (winograd.tiles(), chunks_of(winograd.tiles()));
-                    self.pool.run(chunks as usize, &|chunk| {
-                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
-                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
-                        unsafe { winograd.run_tiles(begin as u64, end as u64) };
+                    // SAFETY: as for every routine step: checked at load time, live buffers, disjoint tiles.
+                    self.run_tiled(winograd.tiles(), &chunks_of, &|begin, end| unsafe {
+                        winograd.run_tiles(begin, end)
                     });
                 }
                 Routine::Col2im(call) => {
                     let col2im = BoundCol2im::new(call, self.depthwise_isa, &args);
-                    let (tiles, chunks) = (col2im.tiles(), chunks_of(col2im.tiles()));
-                    self.pool.run(chunks as usize, &|chunk| {
-                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
-                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
-                        unsafe { col2im.run_tiles(begin as u64, end as u64) };
-                    });
+                    // SAFETY: as for every routine step: checked at load time, live buffers, disjoint tiles.
+                    self.run_tiled(col2im.tiles(), &chunks_of, &|begin, end| unsafe { col2im.run_tiles(begin, end) });
                 }
                 Routine::Resize(call) => {
                     let resize = BoundResize::new(call, self.depthwise_isa, &args);
-                    let (tiles, chunks) = (resize.tiles(), chunks_of(resize.tiles()));
-                    self.pool.run(chunks as usize, &|chunk| {
-                        let (begin, end) = chunk_range(tiles, chunks, chunk as u64);
-                        // SAFETY: as for GEMM steps: checked at load time, live buffers, disjoint chunks.
-                        unsafe { resize.run_tiles(begin as u64, end as u64) };
-                    });
+                    // SAFETY: as for every routine step: checked at load time, live buffers, disjoint tiles.
+                    self.run_tiled(resize.tiles(), &chunks_of, &|begin, end| unsafe { resize.run_tiles(begin, end) });
                 }
             }
             if let Some(timings) = timings.as_deref_mut() {
