@@ -5,7 +5,8 @@
 // perm [0, 2, 3, 1], a scale division, a mask add, softmax on the last axis) becomes nn.attention on
 // the head-split q, k and v, the two transposes of k composing into one, where the cost model says it
 // pays (aarch64's estimated table). On x86_64 the measured table prices nn.attention at the loop rate its
-// lowering runs at, so the products stay GEMMs: the scale and mask go into the first one's epilogue.
+// lowering runs at, so the products stay GEMMs: the scale and mask go into the first one's epilogue, and
+// k's transpose becomes the row-preserving head split with the matmul's trans_b.
 "builtin.module"() ({
   "func.func"() ({
   ^bb0(%q: tensor<1x3x8xf32>, %k: tensor<1x5x8xf32>, %v: tensor<1x5x8xf32>, %mask: tensor<1x1x1x5xf32>):
@@ -33,6 +34,7 @@
 // CHECK-NOT: nn.softmax
 // X86-LABEL: "func.func"
 // X86-NOT: nn.attention
-// X86: "nn.fused_matmul"({{.*}}) {epilogue = ["div $2", "add $3"]}
+// X86: "nn.transpose"({{.*}}) {perm = [0, 2, 1, 3]}{{.*}}loc(fused["k_heads_t", "qk"
+// X86: "nn.fused_matmul"({{.*}}) {epilogue = ["div $2", "add $3"], trans_b = 1}
 // X86-NEXT: "nn.softmax"
 // X86: "nn.matmul"

@@ -78,8 +78,8 @@
 // -----
 
 // Tests that softmax and layer_norm divide once per row, not per element: softmax's last loop
-// multiplies by `1 / sum`, and the variance kernel stores `1 / sqrt(var + eps)`, by which the
-// layer_norm kernel multiplies.
+// multiplies by `1 / sum`, and the layer_norm kernel computes `1 / sqrt(var + eps)` once per row
+// (after its mean and variance loops), by which its last loop multiplies.
 "builtin.module"() ({
   "func.func"() ({
   ^bb0(%x: tensor<2x5xf32>, %s: tensor<5xf32>):
@@ -99,7 +99,9 @@
 // CHECK: sym_name = "softmax_0"
 // CHECK: "math.sqrt"
 // CHECK-NEXT: %[[ONE2:.*]] = "arith.constant"() {value = 1.0} : () -> f32
-// CHECK-NEXT: "arith.divf"(%[[ONE2]], %{{.*}}) : (f32, f32) -> f32
-// CHECK: sym_name = "variance_2"
+// CHECK-NEXT: %[[R2:.*]] = "arith.divf"(%[[ONE2]], %{{.*}}) : (f32, f32) -> f32
+// CHECK: "scf.for"
 // CHECK-NOT: "arith.divf"
-// CHECK: sym_name = "layer_norm_3"
+// CHECK: "arith.mulf"(%{{.*}}, %[[R2]]) : (f32, f32) -> f32
+// CHECK-NOT: "arith.divf"
+// CHECK: sym_name = "layer_norm_1"
