@@ -362,20 +362,10 @@ fn assemble_plan(
             });
         } else if name == msc_kernel::gemm::GEMM.name {
             let mut call = msc_kernel::gemm::call_of(op).map_err(bad)?;
-            let mut args = Vec::with_capacity(op.operands().len());
-            for (index, &operand) in op.operands().iter().enumerate() {
-                let which = [pack::Operand::A, pack::Operand::B].get(index).copied();
-                let data = which.and_then(|_| pack::constant_data(ctx, operand));
-                let packed =
-                    which.zip(data).and_then(|(which, data)| pack::pack(&mut call, which, &data, gemm_variant));
-                args.push(match packed {
-                    Some(packed) => {
-                        packed_for = Some(gemm_variant);
-                        buffers.store(packed.iter().flat_map(|v| v.to_le_bytes()))
-                    }
-                    None => buffers.resolve(operand)?,
-                });
-            }
+            let args = buffers.arguments(op, &mut packed_for, gemm_variant, |index, operand| {
+                let which = [pack::Operand::A, pack::Operand::B].get(index).copied()?;
+                pack::pack(&mut call, which, &pack::constant_data(ctx, operand)?, gemm_variant)
+            })?;
             steps.push(Step {
                 routine: Routine::Gemm(Box::new(call)),
                 tiles: 0,
@@ -385,18 +375,12 @@ fn assemble_plan(
             });
         } else if name == msc_kernel::winograd::WINOGRAD_CONV.name {
             let mut call = msc_kernel::winograd::call_of(op).map_err(bad)?;
-            let u = pack::constant_data(ctx, op.operand(1));
-            let packed = u.and_then(|u| pack::pack_winograd_u(&mut call, &u, gemm_variant));
-            let mut args = Vec::with_capacity(op.operands().len());
-            for (index, &operand) in op.operands().iter().enumerate() {
-                args.push(match &packed {
-                    Some(packed) if index == 1 => {
-                        packed_for = Some(gemm_variant);
-                        buffers.store(packed.iter().flat_map(|v| v.to_le_bytes()))
-                    }
-                    _ => buffers.resolve(operand)?,
-                });
-            }
+            let args = buffers.arguments(op, &mut packed_for, gemm_variant, |index, operand| {
+                if index != 1 {
+                    return None;
+                }
+                pack::pack_winograd_u(&mut call, &pack::constant_data(ctx, operand)?, gemm_variant)
+            })?;
             steps.push(Step {
                 routine: Routine::WinogradConv(Box::new(call)),
                 tiles: 0,
@@ -470,6 +454,28 @@ impl Buffers<'_> {
     }
 
     /// The range of buffer value `v`, storing the weight it reads if that is not stored yet.
+    /// The step arguments of routine call `op`: each operand's buffer, or, where `packed(index, operand)` packs
+    /// it (a constant weight), the packed values stored with the weights, recording `variant` in `packed_for`.
+    fn arguments(
+        &mut self,
+        op: msc_ir::OpRef<'_>,
+        packed_for: &mut Option<Variant>,
+        variant: Variant,
+        mut packed: impl FnMut(usize, Value) -> Option<Vec<f32>>,
+    ) -> Result<Vec<BufferRef>, Error> {
+        let mut args = Vec::with_capacity(op.operands().len());
+        for (index, &operand) in op.operands().iter().enumerate() {
+            args.push(match packed(index, operand) {
+                Some(values) => {
+                    *packed_for = Some(variant);
+                    self.store(values.iter().flat_map(|v| v.to_le_bytes()))
+                }
+                None => self.resolve(operand)?,
+            });
+        }
+        Ok(args)
+    }
+
     fn resolve(&mut self, v: Value) -> Result<BufferRef, Error> {
         let len = self.ctx.value_type(v).as_memref().and_then(|m| m.size_in_bytes()).unwrap_or(0);
         let (base, offset) = match *self.places.get(&v).ok_or_else(|| bad("a buffer used before its definition"))? {
