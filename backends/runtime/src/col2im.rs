@@ -51,11 +51,6 @@ pub struct Col2imCall {
     pub activation: Activation,
 }
 
-/// The product of `dims`, `None` on overflow.
-fn count(dims: &[u64]) -> Option<u64> {
-    dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d))
-}
-
 impl Col2imCall {
     /// The number of buffer arguments a step running this call takes.
     pub fn num_args(&self) -> usize {
@@ -64,7 +59,7 @@ impl Col2imCall {
 
     /// Values of `col`.
     fn col_len(&self) -> Option<u64> {
-        count(&[self.images, self.channels, self.kernel[0], self.kernel[1], self.input[0], self.input[1]])
+        routine::count(&[self.images, self.channels, self.kernel[0], self.kernel[1], self.input[0], self.input[1]])
     }
 
     /// Checks the call is well formed and every element it touches lies inside buffers of `arg_lens` bytes.
@@ -82,7 +77,7 @@ impl Col2imCall {
         if limits.into_iter().any(|&v| v > MAX_GEOMETRY) {
             return Err(format!("the kernel sides, pads, strides or dilations exceed {MAX_GEOMETRY}"));
         }
-        let y_len = count(&[self.images, self.channels, self.out[0], self.out[1]]);
+        let y_len = routine::count(&[self.images, self.channels, self.out[0], self.out[1]]);
         let empty = y_len == Some(0);
         let mut operands = vec![("col", self.col_len()), ("y", y_len)];
         if self.bias {
@@ -91,13 +86,7 @@ impl Col2imCall {
         if self.residual {
             operands.push(("the residual", y_len));
         }
-        for (&(name, values), &len) in operands.iter().zip(arg_lens) {
-            let values = if empty { Some(0) } else { values };
-            if values.and_then(|v| v.checked_mul(4)).is_none_or(|bytes| bytes > len) {
-                return Err(format!("{name} needs more than its {len}-byte buffer"));
-            }
-        }
-        Ok(())
+        routine::check_dense_operands(operands, arg_lens, empty)
     }
 
     pub(crate) fn encode(&self, w: &mut Writer) {

@@ -148,13 +148,7 @@ impl ResizeCall {
         self.columns.check(self.input[1], "column")?;
         let empty = self.y_len() == Some(0);
         let x_len = self.planes.checked_mul(self.input[0]).and_then(|v| v.checked_mul(self.input[1]));
-        for ((name, values), &len) in [("x", x_len), ("y", self.y_len())].into_iter().zip(arg_lens) {
-            let values = if empty { Some(0) } else { values };
-            if values.and_then(|v| v.checked_mul(4)).is_none_or(|bytes| bytes > len) {
-                return Err(format!("{name} needs more than its {len}-byte buffer"));
-            }
-        }
-        Ok(())
+        routine::check_dense_operands([("x", x_len), ("y", self.y_len())], arg_lens, empty)
     }
 
     pub(crate) fn encode(&self, w: &mut Writer) {

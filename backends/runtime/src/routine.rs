@@ -710,6 +710,28 @@ pub(crate) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R 
     })
 }
 
+/// The product of `dims`, `None` on overflow.
+pub(crate) fn count(dims: &[u64]) -> Option<u64> {
+    dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d))
+}
+
+/// Checks that each dense f32 operand `(name, values)` of a routine call lies inside its buffer of `arg_lens`
+/// bytes (`None` values: the count overflowed). With an `empty` output the call touches nothing, so every
+/// operand fits.
+pub(crate) fn check_dense_operands<'n>(
+    operands: impl IntoIterator<Item = (&'n str, Option<u64>)>,
+    arg_lens: &[u64],
+    empty: bool,
+) -> Result<(), String> {
+    for ((name, values), &len) in operands.into_iter().zip(arg_lens) {
+        let values = if empty { Some(0) } else { values };
+        if values.and_then(|v| v.checked_mul(4)).is_none_or(|bytes| bytes > len) {
+            return Err(format!("{name} needs more than its {len}-byte buffer"));
+        }
+    }
+    Ok(())
+}
+
 /// `run_tiles(begin, end)` for a bound routine `$bound` whose `tiles_with::<AVX2>` runs its tiles with or
 /// without AVX2 and FMA code, on the instruction set in its `isa` field: the AVX2 instantiation is inlined into
 /// an entry compiled with those features (a closure would not inherit them).

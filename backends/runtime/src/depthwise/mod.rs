@@ -151,23 +151,16 @@ impl DepthwiseCall {
                 "the geometry {c} needs padded input windows of more than {MAX_WINDOW_SCRATCH} values"
             ));
         }
-        let count = |dims: &[u64]| dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
-        let y_len = count(&[self.batch, out_channels, c.out[0], c.out[1]]);
+        let y_len = routine::count(&[self.batch, out_channels, c.out[0], c.out[1]]);
         let operands = [
-            ("x", count(&[self.batch, c.channels, c.height, c.width])),
-            ("w", count(&[out_channels, c.kernel[0], c.kernel[1]])),
+            ("x", routine::count(&[self.batch, c.channels, c.height, c.width])),
+            ("w", routine::count(&[out_channels, c.kernel[0], c.kernel[1]])),
             ("y", y_len),
         ]
         .into_iter()
         .chain(self.bias.then_some(("the bias", Some(out_channels))))
         .chain(self.residual.then_some(("the residual", y_len)));
-        for ((what, values), &len) in operands.zip(arg_lens) {
-            let values = if empty { Some(0) } else { values };
-            if values.and_then(|v| v.checked_mul(4)).is_none_or(|bytes| bytes > len) {
-                return Err(format!("{what} needs more than its {len}-byte buffer"));
-            }
-        }
-        Ok(())
+        routine::check_dense_operands(operands, arg_lens, empty)
     }
 
     pub(crate) fn encode(&self, w: &mut Writer) {

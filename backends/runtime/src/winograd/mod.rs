@@ -172,11 +172,6 @@ pub struct WinogradConvCall {
     pub activation: Activation,
 }
 
-/// The product of `dims`, `None` on overflow.
-fn count(dims: &[u64]) -> Option<u64> {
-    dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d))
-}
-
 /// Pads beyond this are rejected (a window would start past any input).
 const MAX_PAD: u64 = 1 << 32;
 
@@ -192,7 +187,7 @@ impl WinogradConvCall {
             0 => self.filters,
             width => self.filters.div_ceil(width).checked_mul(width)?,
         };
-        count(&[POSITIONS as u64, rows, self.channels])
+        routine::count(&[POSITIONS as u64, rows, self.channels])
     }
 
     /// Checks the call is well formed and every element it touches lies inside buffers of `arg_lens` bytes.
@@ -203,13 +198,13 @@ impl WinogradConvCall {
         if self.u_width > 64 {
             return Err(format!("U is packed in panels of {}, outside 1..=64", self.u_width));
         }
-        let y_len = count(&[self.images, self.filters, self.out[0], self.out[1]]);
+        let y_len = routine::count(&[self.images, self.filters, self.out[0], self.out[1]]);
         let empty = y_len == Some(0);
         if !empty && self.channels == 0 {
             return Err("a Winograd convolution needs at least one input channel".into());
         }
         let mut operands = vec![
-            ("x", count(&[self.images, self.channels, self.input[0], self.input[1]])),
+            ("x", routine::count(&[self.images, self.channels, self.input[0], self.input[1]])),
             ("U", self.u_len()),
             ("y", y_len),
         ];
@@ -226,13 +221,7 @@ impl WinogradConvCall {
                 arg_lens.len()
             ));
         }
-        for (&(name, values), &len) in operands.iter().zip(arg_lens) {
-            let values = if empty { Some(0) } else { values };
-            if values.and_then(|v| v.checked_mul(4)).is_none_or(|bytes| bytes > len) {
-                return Err(format!("{name} needs more than its {len}-byte buffer"));
-            }
-        }
-        Ok(())
+        routine::check_dense_operands(operands, arg_lens, empty)
     }
 
     pub(crate) fn encode(&self, w: &mut Writer) {
@@ -522,7 +511,7 @@ impl<'a> BoundWinograd<'a> {
 
     /// Independent units: one per group of filters, image and block of tiles.
     pub(crate) fn tiles(&self) -> u64 {
-        if count(&[self.call.images, self.call.filters, self.call.out[0], self.call.out[1]]) == Some(0) {
+        if routine::count(&[self.call.images, self.call.filters, self.call.out[0], self.call.out[1]]) == Some(0) {
             return 0;
         }
         (self.plan.blocking.groups * self.call.images as usize * self.blocks) as u64
