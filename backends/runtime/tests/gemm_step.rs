@@ -269,17 +269,7 @@ fn truncated_and_corrupted_gemm_plans_are_errors_not_panics() {
 
 #[test]
 fn activations_and_layouts_print_and_parse_back() {
-    for activation in [
-        Activation::None,
-        Activation::Relu,
-        Activation::Clip { lo: 0.0, hi: 6.0 },
-        Activation::LeakyRelu { alpha: 0.125 },
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Silu,
-        Activation::Gelu,
-        Activation::HardSwish,
-    ] {
+    for activation in common::ACTIVATIONS {
         assert_eq!(activation.to_string().parse::<Activation>(), Ok(activation));
     }
     for source in [Source::Strided { row: 5, col: 1 }, Source::Packed { width: 32 }, Source::Im2col(conv_geometry())] {
